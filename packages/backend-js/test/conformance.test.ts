@@ -1,0 +1,4 @@
+import { runConformance } from '@contraspike/conformance';
+import { jsBackend } from '../src/index.js';
+
+runConformance(jsBackend);

@@ -1,0 +1,4 @@
+export { type CsdpCase, csdpCases, type InfonceCase, infonceCases, type Tensor, tensorToMatrix } from './fixtures.js';
+export * from './oracle.js';
+export { type ConformanceOptions, randomMatrix, runConformance } from './suite.js';
+export { compareArrays, isClose, maxAbs, type Tolerance, toleranceFor } from './tolerance.js';

@@ -1,0 +1,68 @@
+/**
+ * Deliberately broken backends, run by mutants.test.ts in a child vitest: each must fail the suite.
+ * Every mutant is a small, plausible bug.
+ */
+import { runConformance } from '../../src/suite.js';
+import { oracleBackend, oracleProvider } from '../oracle-backend.js';
+
+const base = oracleBackend();
+
+runConformance(
+  oracleProvider({ outerUpdate: (w, _alpha, terms, out) => base.outerUpdate(w, 1, terms, out) }, 'no-decay'),
+);
+runConformance(
+  oracleProvider(
+    {
+      rowSumSquares: (x, out) => {
+        base.rowSumSquares(x, out);
+        for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * (1 + 1e-4);
+      },
+    },
+    'sloppy-norm',
+  ),
+);
+runConformance(
+  oracleProvider(
+    {
+      gemm: (a, b, out, o = {}) => base.gemm(a, b, out, { ...o, beta: 0 }),
+    },
+    'ignores-beta',
+  ),
+);
+runConformance(
+  oracleProvider(
+    {
+      rowCrossEntropy: (x, targets, out) => {
+        base.rowCrossEntropy(x, targets, out);
+        if (out.length > 1) out[out.length - 1] = (out[out.length - 1] as number) + 1e-3;
+      },
+    },
+    'off-by-a-bit',
+  ),
+);
+runConformance(
+  oracleProvider(
+    {
+      scaleRows: (x, scales, out) => {
+        // Writes straight into out while still reading x: wrong when out aliases x.
+        for (let k = 0; k < x.data.length; k++) {
+          out.data[k] = (x.data[k] as number) * (scales[Math.floor(k / x.cols)] as number);
+          if (k + 1 < x.data.length && out.data === x.data) out.data[k + 1] = 0;
+        }
+      },
+    },
+    'breaks-in-place',
+  ),
+);
+runConformance(
+  oracleProvider(
+    {
+      outerUpdate: (w, alpha, terms, out) => {
+        base.outerUpdate(w, alpha, terms, out);
+        // Mutates an input vector: the immutability checks must notice.
+        for (const t of terms) if (t.u.length > 0) (t.u as Float32Array)[0] = 7;
+      },
+    },
+    'mutates-inputs',
+  ),
+);

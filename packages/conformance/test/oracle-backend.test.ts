@@ -1,0 +1,4 @@
+import { runConformance } from '../src/suite.js';
+import { oracleProvider } from './oracle-backend.js';
+
+runConformance(oracleProvider());

@@ -1,0 +1,108 @@
+/**
+ * The `Backend` contract: the small set of numeric kernels that every algorithm in contraspike
+ * is composed from. Algorithms live once, in core; a backend only supplies kernels.
+ *
+ * Kernel rules (the conformance suite checks them):
+ * - Inputs are never written. Outputs go to the `out` argument, which the caller allocates
+ *   with the right shape. Where a kernel documents it, `out` may alias an input.
+ * - Kernels trust their inputs: shapes, finiteness and option ranges are validated once,
+ *   at the public API boundary (see `validate.ts`), never inside a kernel.
+ * - Matrices are row-major `Float32Array`s. Row reductions are written to `Float64Array`s so a
+ *   backend that accumulates in float64 loses nothing; a float32 device widens its result.
+ */
+
+/** A dense row-major matrix: element `(i, j)` is `data[i * cols + j]`. */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float32Array;
+}
+
+/** One term `coef · u vᵀ` of {@link Backend.outerUpdate}; `u` has `rows` entries, `v` has `cols`. */
+export interface OuterTerm {
+  readonly coef: number;
+  readonly u: Float32Array;
+  readonly v: Float32Array;
+}
+
+/** Options of {@link Backend.gemm}: `out = alpha · op(a) · op(b) + beta · out`. */
+export interface GemmOptions {
+  /** Use `aᵀ` instead of `a`. Default false. */
+  readonly transA?: boolean;
+  /** Use `bᵀ` instead of `b`. Default false. */
+  readonly transB?: boolean;
+  /** Default 1. */
+  readonly alpha?: number;
+  /** Default 0; with 0 the previous contents of `out` are ignored (even NaN). */
+  readonly beta?: number;
+}
+
+export type Device = 'cpu' | 'gpu' | 'wasm';
+export type Precision = 'float32' | 'float64';
+
+/** What a backend declares about itself; the conformance suite derives its tolerances from it. */
+export interface BackendCapabilities {
+  /** Where the kernels run. */
+  readonly device: Device;
+  /** Precision of stored values (matrices are always handed over as Float32Array). */
+  readonly storage: Precision;
+  /** Precision of sums inside kernels (dot products, reductions). */
+  readonly accumulation: Precision;
+}
+
+/**
+ * A live backend: kernels plus identity. Obtain one from a {@link BackendProvider}
+ * (normally through `setBackend` / `ready` / `getBackend`).
+ */
+export interface Backend {
+  /** The concrete implementation that runs, e.g. `js`, `gpujs:webgl2`, `gpujs:cpu`. */
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+
+  /**
+   * General matrix product `out = alpha · op(a) · op(b) + beta · out`, with `op(x)` = `x` or `xᵀ`.
+   * `out` is `(rows of op(a)) × (cols of op(b))` and must not alias `a` or `b`.
+   */
+  gemm(a: Matrix, b: Matrix, out: Matrix, options?: GemmOptions): void;
+
+  /** `out[i] = Σ_j x[i,j]²` (`out.length === x.rows`). */
+  rowSumSquares(x: Matrix, out: Float64Array): void;
+
+  /** `out[i,j] = x[i,j] · scales[i]` (`scales.length === x.rows`). `out` may alias `x`. */
+  scaleRows(x: Matrix, scales: Float64Array, out: Matrix): void;
+
+  /**
+   * Softmax cross-entropy per row against one target column:
+   * `out[i] = log Σ_j exp(logits[i,j]) − logits[i, targets[i]]`, computed stably (max-shifted).
+   */
+  rowCrossEntropy(logits: Matrix, targets: Int32Array, out: Float64Array): void;
+
+  /**
+   * Fused rank-k update in one pass over `w`: `out = alpha · w + Σ_k coef_k · u_k v_kᵀ`.
+   * `out` has the shape of `w` and may alias it (in-place update).
+   */
+  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): void;
+
+  /** Releases compiled kernels and device memory. The backend must not be used afterwards. */
+  dispose(): void;
+}
+
+/** Passed by the registry to {@link BackendProvider.create}. */
+export interface CreateContext {
+  /**
+   * True when the registry is choosing a backend automatically (no explicit `setBackend`).
+   * A provider may then decline (throw) when it would run but not be worthwhile, e.g. a GPU
+   * library that finds no GPU; under an explicit request it should run or explain why not.
+   */
+  readonly auto: boolean;
+}
+
+/** A named factory of backends; register it with `registerBackend`. */
+export interface BackendProvider<Options = unknown> {
+  /** Unique name used by `setBackend(name)`, e.g. `js` or `gpujs`. */
+  readonly name: string;
+  /** Higher wins in automatic selection. backend-js uses 1. */
+  readonly priority: number;
+  /** Creates a backend. May be async (lazy loading of heavy libraries). Throw to refuse. */
+  create(options: Options | undefined, context: CreateContext): Backend | Promise<Backend>;
+}

@@ -1,0 +1,21 @@
+/** Small helpers for the {@link Matrix} type: creation and conversion. */
+import type { Matrix } from './backend.js';
+import { type MatrixInput, toMatrix } from './validate.js';
+
+/** A new zero-filled `rows × cols` matrix. */
+export function zeros(rows: number, cols: number): Matrix {
+  return { rows, cols, data: new Float32Array(rows * cols) };
+}
+
+/** A validated Float32 copy of `value` (never shares memory with it). */
+export function matrix(value: MatrixInput): Matrix {
+  const m = toMatrix(value, 'value');
+  return { rows: m.rows, cols: m.cols, data: m.data === (value as Matrix).data ? m.data.slice() : m.data };
+}
+
+/** The rows of `m` as plain number arrays (for printing, JSON, or interop). */
+export function toArray(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  return out;
+}
