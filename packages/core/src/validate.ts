@@ -171,7 +171,11 @@ export function toVector(value: unknown, name: string, options: { minLength?: nu
   }
   const minLength = options.minLength ?? 0;
   if (out.length < minLength) {
-    throw new ShapeError({ argument: name, expected: `at least ${minLength} element(s)`, actual: 'an empty vector' });
+    throw new ShapeError({
+      argument: name,
+      expected: `at least ${minLength} element(s)`,
+      actual: out.length === 0 ? 'an empty vector' : `length ${out.length}`,
+    });
   }
   return out;
 }
