@@ -12,7 +12,15 @@
 import type { Backend, Matrix, OuterTerm } from './backend.js';
 import { ShapeError } from './errors.js';
 import { resolveBackend } from './registry.js';
-import { checkOut, type MatrixInput, nonNegativeFinite, toMatrix, toVector, type VectorInput } from './validate.js';
+import {
+  checkOptions,
+  checkOut,
+  type MatrixInput,
+  nonNegativeFinite,
+  toMatrix,
+  toVector,
+  type VectorInput,
+} from './validate.js';
 import { Workspace } from './workspace.js';
 
 export interface CSDPRuleOptions {
@@ -45,7 +53,7 @@ export class CSDPRule {
   private readonly ws = new Workspace();
 
   constructor(options: CSDPRuleOptions = {}) {
-    const opts = options ?? {};
+    const opts = checkOptions(options, ['lr', 'decay', 'backend']);
     this.lr = nonNegativeFinite(opts.lr ?? 0.01, 'lr');
     this.decay = nonNegativeFinite(opts.decay ?? 0.001, 'decay');
     this.backendSpec = opts.backend;
@@ -108,10 +116,11 @@ export class CSDPRule {
   }
 
   private apply(w: Matrix, alpha: number, terms: OuterTerm[], options: UpdateOptions | undefined): Matrix {
+    const opts = checkOptions(options, ['out']);
     const out =
-      options?.out === undefined
+      opts.out === undefined
         ? { rows: w.rows, cols: w.cols, data: new Float32Array(w.rows * w.cols) }
-        : checkOut(options.out, w.rows, w.cols, 'options.out');
+        : checkOut(opts.out, w.rows, w.cols, 'options.out');
     this.backend.outerUpdate(w, alpha, terms, out);
     return out;
   }

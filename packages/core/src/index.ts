@@ -40,4 +40,3 @@ export {
   setBackend,
 } from './registry.js';
 export type { MatrixInput, VectorInput } from './validate.js';
-export { Workspace } from './workspace.js';

@@ -9,7 +9,7 @@
  */
 import type { Backend, Matrix } from './backend.js';
 import { resolveBackend } from './registry.js';
-import { type MatrixInput, positiveFinite, sameShape, toMatrix } from './validate.js';
+import { checkOptions, type MatrixInput, positiveFinite, sameShape, toMatrix } from './validate.js';
 import { Workspace } from './workspace.js';
 
 /** Row norms are clipped from below at this value before dividing (a zero row stays zero). */
@@ -44,7 +44,8 @@ export class SpikeContrastiveLoss {
 
   /** `new SpikeContrastiveLoss(0.5)` or `new SpikeContrastiveLoss({ temperature: 0.5, backend: 'js' })`. */
   constructor(options: number | SpikeContrastiveLossOptions = {}) {
-    const opts = typeof options === 'number' ? { temperature: options } : (options ?? {});
+    const opts =
+      typeof options === 'number' ? { temperature: options } : checkOptions(options, ['temperature', 'backend']);
     this.temperature = positiveFinite(opts.temperature ?? 0.5, 'temperature');
     this.backendSpec = opts.backend;
   }

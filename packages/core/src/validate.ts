@@ -203,6 +203,31 @@ export function nonNegativeFinite(value: unknown, argument: string): number {
   return v;
 }
 
+/**
+ * Validates an options argument: undefined (→ {}), or a plain object whose keys are all known.
+ * A misspelt option is an error rather than a silently ignored default.
+ */
+export function checkOptions<T extends object>(value: T | undefined, allowed: readonly string[], name = 'options'): T {
+  if (value === undefined || value === null) return {} as T;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputTypeError({
+      argument: name,
+      expected: `an options object { ${allowed.map((k) => `${k}?`).join(', ')} }`,
+      actual: describeValue(value),
+    });
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new InputTypeError({
+        argument: `${name}.${key}`,
+        expected: `one of the options ${allowed.join(', ')}`,
+        actual: 'an unknown option',
+      });
+    }
+  }
+  return value;
+}
+
 /** Checks two matrices have the same shape. */
 export function sameShape(a: Matrix, b: Matrix, nameA: string, nameB: string): void {
   if (a.rows !== b.rows || a.cols !== b.cols) {
