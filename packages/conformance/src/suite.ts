@@ -622,6 +622,12 @@ export function runConformance<Options>(
           /options: expected an options object/,
         ],
         [
+          'a backend option that is neither a name nor a Backend',
+          () => new CSDPRule({ backend: 42 as never }),
+          InputTypeError.isInstance,
+          /backend: expected a registered backend name or a Backend object, got 42/,
+        ],
+        [
           'positional CSDPRule arguments',
           () => new CSDPRule(0.05 as never),
           InputTypeError.isInstance,

@@ -11,7 +11,7 @@
  */
 import type { Backend, Matrix, OuterTerm } from './backend.js';
 import { ShapeError } from './errors.js';
-import { resolveBackend } from './registry.js';
+import { checkBackendOption, resolveBackend } from './registry.js';
 import {
   checkOptions,
   checkOut,
@@ -56,7 +56,7 @@ export class CSDPRule {
     const opts = checkOptions(options, ['lr', 'decay', 'backend']);
     this.lr = nonNegativeFinite(opts.lr ?? 0.01, 'lr');
     this.decay = nonNegativeFinite(opts.decay ?? 0.001, 'decay');
-    this.backendSpec = opts.backend;
+    this.backendSpec = checkBackendOption(opts.backend);
   }
 
   /** The backend this instance computes on (the per-instance override, or the active one). */

@@ -8,7 +8,7 @@
  * The probability floor caps each row's loss at −log(1e-10) ≈ 23.03 (seed behaviour).
  */
 import type { Backend, Matrix } from './backend.js';
-import { resolveBackend } from './registry.js';
+import { checkBackendOption, resolveBackend } from './registry.js';
 import { checkOptions, type MatrixInput, positiveFinite, sameShape, toMatrix } from './validate.js';
 import { Workspace } from './workspace.js';
 
@@ -47,7 +47,7 @@ export class SpikeContrastiveLoss {
     const opts =
       typeof options === 'number' ? { temperature: options } : checkOptions(options, ['temperature', 'backend']);
     this.temperature = positiveFinite(opts.temperature ?? 0.5, 'temperature');
-    this.backendSpec = opts.backend;
+    this.backendSpec = checkBackendOption(opts.backend);
   }
 
   /** The backend this instance computes on (the per-instance override, or the active one). */

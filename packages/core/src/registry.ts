@@ -269,6 +269,16 @@ function asyncInitError(name: string): BackendError {
   );
 }
 
+/** Validates a per-instance `backend` option at construction (resolved later, when computing). */
+export function checkBackendOption(spec: unknown): string | Backend | undefined {
+  if (spec === undefined || typeof spec === 'string' || isBackend(spec)) return spec;
+  throw new InputTypeError({
+    argument: 'backend',
+    expected: 'a registered backend name or a Backend object',
+    actual: describeValue(spec),
+  });
+}
+
 /** Resolves a per-instance `backend` option: a Backend object, a registered name, or (undefined) the active one. */
 export function resolveBackend(spec: string | Backend | undefined): Backend {
   if (spec === undefined) return getBackend();
@@ -283,12 +293,7 @@ export function resolveBackend(spec: string | Backend | undefined): Backend {
     entry.backend = checked(entry.provider, created);
     return entry.backend;
   }
-  if (isBackend(spec)) return spec;
-  throw new InputTypeError({
-    argument: 'backend',
-    expected: 'a registered backend name or a Backend object',
-    actual: describeValue(spec),
-  });
+  return checkBackendOption(spec) as Backend;
 }
 
 /** One row of {@link listBackends}. */
