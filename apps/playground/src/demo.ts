@@ -1,7 +1,9 @@
 /**
  * The seed library's two tutorial examples (Tutorial 80), run through contraspike.
- * Their inputs are the seed's own: numpy RandomState(42) draws stored, as float32, in the
- * reference vectors, so the printed numbers can be checked against the seed's float64 results.
+ * Their inputs are built exactly as the examples build them, drawn by numpy with seed 42 (the
+ * InfoNCE example seeds RandomState(42) itself; the CSDP example is unseeded in the seed) and
+ * stored as float32 in the reference vectors, so every printed number can be checked against
+ * the seed's own float64 result.
  */
 
 import { csdpCases, infonceCases, tensorToMatrix } from '@contraspike/conformance/fixtures';
