@@ -99,11 +99,7 @@ export class JsBackend implements Backend {
         for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + av * (bd[bBase + j] as number);
       }
       const oBase = i * n;
-      if (beta === 0) {
-        for (let j = 0; j < n; j++) od[oBase + j] = alpha * (acc[j] as number);
-      } else {
-        for (let j = 0; j < n; j++) od[oBase + j] = alpha * (acc[j] as number) + beta * (od[oBase + j] as number);
-      }
+      for (let j = 0; j < n; j++) store(od, oBase + j, alpha * (acc[j] as number), beta);
     }
   }
 
