@@ -3,7 +3,16 @@
  * numbers), no per-element allocation. Scratch rows are owned by the backend instance and reused.
  * Kernels trust their inputs: @contraspike/core validates at its API boundary.
  */
-import type { Backend, BackendCapabilities, GemmOptions, Matrix, OuterTerm } from '@contraspike/core';
+import type {
+  AdamStepOptions,
+  Backend,
+  BackendCapabilities,
+  GemmOptions,
+  LifParams,
+  LifState,
+  Matrix,
+  OuterTerm,
+} from '@contraspike/core';
 
 export const capabilities: BackendCapabilities = Object.freeze({
   device: 'cpu',
@@ -130,15 +139,89 @@ export class JsBackend implements Backend {
     const { rows, cols, data } = logits;
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let j = 0; j < cols; j++) {
-        const v = data[base + j] as number;
-        if (v > max) max = v;
-      }
+      const max = rowMax(data, base, cols);
       let sum = 0;
       for (let j = 0; j < cols; j++) sum += Math.exp((data[base + j] as number) - max);
       // (max − target) first: both terms are then ≥ 0 and no cancellation occurs.
       out[i] = max - (data[base + (targets[i] as number)] as number) + Math.log(sum);
+    }
+  }
+
+  rowSoftmax(logits: Matrix, out: Matrix, logSumExp: Float64Array): void {
+    const { rows, cols, data } = logits;
+    const od = out.data;
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      const max = rowMax(data, base, cols);
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += Math.exp((data[base + j] as number) - max);
+      const lse = max + Math.log(sum);
+      logSumExp[i] = lse;
+      for (let j = 0; j < cols; j++) od[base + j] = Math.exp((data[base + j] as number) - lse);
+    }
+  }
+
+  rowNormalizeBackward(xHat: Matrix, grad: Matrix, scales: Float64Array, out: Matrix): void {
+    const { rows, cols } = xHat;
+    const xd = xHat.data;
+    const gd = grad.data;
+    const od = out.data;
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      let dot = 0;
+      for (let j = 0; j < cols; j++) dot += (xd[base + j] as number) * (gd[base + j] as number);
+      const f = scales[i] as number;
+      for (let j = 0; j < cols; j++) {
+        od[base + j] = f * ((gd[base + j] as number) - dot * (xd[base + j] as number));
+      }
+    }
+  }
+
+  lifStep(current: Matrix, thresholds: Float32Array, state: LifState, params: LifParams): void {
+    const { rows, cols } = current;
+    const jd = current.data;
+    const vd = state.v.data;
+    const zd = state.trace.data;
+    const sd = state.spikes.data;
+    const cd = state.counts?.data;
+    const { leak, traceDecay } = params;
+    // Float32 rounding of v at every step, as every backend stores it: spikes depend on v > θ.
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const k = base + j;
+        const v = Math.fround((vd[k] as number) + leak * ((jd[k] as number) - (vd[k] as number)));
+        if (v > (thresholds[j] as number)) {
+          vd[k] = 0;
+          zd[k] = 1;
+          sd[k] = 1;
+          if (cd) cd[k] = (cd[k] as number) + 1;
+        } else {
+          vd[k] = v;
+          zd[k] = (zd[k] as number) * traceDecay;
+          sd[k] = 0;
+        }
+      }
+    }
+  }
+
+  adamStep(param: Matrix, grad: Matrix, m: Matrix, v: Matrix, options: AdamStepOptions): void {
+    const { lr, beta1, beta2, epsilon, step } = options;
+    const clip = options.clip ?? Number.POSITIVE_INFINITY;
+    const c1 = 1 / (1 - beta1 ** step);
+    const c2 = 1 / (1 - beta2 ** step);
+    const pd = param.data;
+    const gd = grad.data;
+    const md = m.data;
+    const vd = v.data;
+    for (let k = 0; k < pd.length; k++) {
+      const g = gd[k] as number;
+      const mk = beta1 * (md[k] as number) + (1 - beta1) * g;
+      const vk = beta2 * (vd[k] as number) + (1 - beta2) * g * g;
+      md[k] = mk;
+      vd[k] = vk;
+      const p = (pd[k] as number) - (lr * mk * c1) / (Math.sqrt(vk * c2) + epsilon);
+      pd[k] = p > clip ? clip : p < -clip ? -clip : p;
     }
   }
 
@@ -156,6 +239,15 @@ export class JsBackend implements Backend {
   dispose(): void {
     this.scratch = new Float64Array(0);
   }
+}
+
+function rowMax(data: Float32Array, base: number, cols: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < cols; j++) {
+    const v = data[base + j] as number;
+    if (v > max) max = v;
+  }
+  return max;
 }
 
 /** `out = a · src + first + second` (each term optional), one pass over the rows. */

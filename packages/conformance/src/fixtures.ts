@@ -5,6 +5,7 @@
 import type { Matrix } from '@contraspike/core';
 import csdpJson from './fixtures/csdp.json' with { type: 'json' };
 import infonceJson from './fixtures/infonce.json' with { type: 'json' };
+import infonceGradJson from './fixtures/infonce_grad.json' with { type: 'json' };
 
 /** A row-major tensor as stored in the fixture files. */
 export interface Tensor {
@@ -38,6 +39,19 @@ export interface CsdpCase {
   readonly note?: string;
 }
 
+export interface InfonceGradCase {
+  readonly name: string;
+  readonly variant: 'seed' | 'infonce' | 'symmetric' | 'ntxent';
+  readonly temperature: number;
+  readonly viewA: Tensor;
+  readonly viewB: Tensor;
+  readonly loss: number;
+  /** ∂loss/∂viewA and ∂loss/∂viewB (central differences in float64). */
+  readonly gradA: Tensor;
+  readonly gradB: Tensor;
+}
+
+export const infonceGradCases: readonly InfonceGradCase[] = (infonceGradJson as { cases: InfonceGradCase[] }).cases;
 export const infonceCases: readonly InfonceCase[] = (infonceJson as { cases: InfonceCase[] }).cases;
 export const csdpCases: readonly CsdpCase[] = (csdpJson as unknown as { cases: CsdpCase[] }).cases;
 

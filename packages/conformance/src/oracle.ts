@@ -3,7 +3,7 @@
  * backend's optimised kernel is checked against the mathematics rather than against another
  * optimised kernel. Each returns the expected output and a magnitude scale for the tolerance.
  */
-import type { GemmOptions, Matrix, OuterTerm } from '@contraspike/core';
+import type { AdamStepOptions, GemmOptions, LifParams, Matrix, OuterTerm } from '@contraspike/core';
 
 export interface Expected {
   readonly values: Float64Array;
@@ -82,4 +82,87 @@ export function outerUpdateOracle(w: Matrix, alpha: number, terms: readonly Oute
     }
   }
   return { values, scale: Math.max(scale, 1e-30) };
+}
+
+export function rowSoftmaxOracle(x: Matrix): { probabilities: Expected; logSumExp: Expected } {
+  const probabilities = new Float64Array(x.rows * x.cols);
+  const logSumExp = new Float64Array(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    const row = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols));
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    logSumExp[i] = lse;
+    row.forEach((v, j) => {
+      probabilities[i * x.cols + j] = Math.exp(v - lse);
+    });
+  }
+  return { probabilities: { values: probabilities, scale: 1 }, logSumExp: { values: logSumExp, scale: 1 } };
+}
+
+export function rowNormalizeBackwardOracle(xHat: Matrix, grad: Matrix, scales: Float64Array): Expected {
+  const values = new Float64Array(xHat.rows * xHat.cols);
+  let scale = 0;
+  for (let i = 0; i < xHat.rows; i++) {
+    let dot = 0;
+    let mag = 0;
+    for (let j = 0; j < xHat.cols; j++) {
+      const t = (xHat.data[i * xHat.cols + j] as number) * (grad.data[i * xHat.cols + j] as number);
+      dot += t;
+      mag += Math.abs(t);
+    }
+    const f = scales[i] as number;
+    for (let j = 0; j < xHat.cols; j++) {
+      const k = i * xHat.cols + j;
+      values[k] = f * ((grad.data[k] as number) - dot * (xHat.data[k] as number));
+      scale = Math.max(scale, Math.abs(f) * (Math.abs(grad.data[k] as number) + mag));
+    }
+  }
+  return { values, scale: Math.max(scale, 1e-30) };
+}
+
+export interface LifOracleState {
+  v: Float64Array;
+  trace: Float64Array;
+  spikes: Float64Array;
+  counts: Float64Array;
+  /** Smallest |v − θ| seen before a spike decision: how far the data stays from a tie. */
+  margin: number;
+}
+
+/** One LIF step in float64, advancing `s` (see `Backend.lifStep`). */
+export function lifStepOracle(current: Matrix, thresholds: Float32Array, s: LifOracleState, p: LifParams): void {
+  for (let k = 0; k < s.v.length; k++) {
+    const theta = thresholds[k % current.cols] as number;
+    const v = (s.v[k] as number) + p.leak * ((current.data[k] as number) - (s.v[k] as number));
+    s.margin = Math.min(s.margin, Math.abs(v - theta));
+    const spike = v > theta ? 1 : 0;
+    s.spikes[k] = spike;
+    s.v[k] = spike ? 0 : v;
+    s.trace[k] = spike ? 1 : (s.trace[k] as number) * p.traceDecay;
+    s.counts[k] = (s.counts[k] as number) + spike;
+  }
+}
+
+export function adamStepOracle(
+  param: Matrix,
+  grad: Matrix,
+  m: Matrix,
+  v: Matrix,
+  o: AdamStepOptions,
+): { param: Expected; m: Expected; v: Expected } {
+  const n = param.data.length;
+  const P = new Float64Array(n);
+  const M = new Float64Array(n);
+  const V = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const g = grad.data[k] as number;
+    M[k] = o.beta1 * (m.data[k] as number) + (1 - o.beta1) * g;
+    V[k] = o.beta2 * (v.data[k] as number) + (1 - o.beta2) * g * g;
+    const mHat = (M[k] as number) / (1 - o.beta1 ** o.step);
+    const vHat = (V[k] as number) / (1 - o.beta2 ** o.step);
+    let p = (param.data[k] as number) - (o.lr * mHat) / (Math.sqrt(vHat) + o.epsilon);
+    if (o.clip !== undefined) p = Math.min(Math.max(p, -o.clip), o.clip);
+    P[k] = p;
+  }
+  return { param: { values: P, scale: 1 }, m: { values: M, scale: 1 }, v: { values: V, scale: 1 } };
 }

@@ -24,11 +24,17 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csdpCases, infonceCases, tensorToMatrix } from './fixtures.js';
+import { describeGradients } from './gradients.js';
 import {
+  adamStepOracle,
   type Expected,
   gemmOracle,
+  type LifOracleState,
+  lifStepOracle,
   outerUpdateOracle,
   rowCrossEntropyOracle,
+  rowNormalizeBackwardOracle,
+  rowSoftmaxOracle,
   rowSumSquaresOracle,
   scaleRowsOracle,
 } from './oracle.js';
@@ -227,6 +233,107 @@ export function runConformance<Options>(
         }
       });
 
+      it('rowSoftmax, including large logits and a masked column, also in place', () => {
+        for (const [r, c, span] of [
+          [1, 1, 1],
+          [3, 7, 5],
+          [9, 40, 200],
+        ] as const) {
+          const x = randomMatrix(rng, r, c, -span, span);
+          if (c > 1) x.data[0] = -1e30; // a masked logit gets probability 0
+          const expected = rowSoftmaxOracle(x);
+          const out = { rows: r, cols: c, data: new Float32Array(r * c) };
+          const lse = new Float64Array(r);
+          backend.rowSoftmax(x, out, lse);
+          expectClose(out.data, expected.probabilities, tol);
+          expectClose(lse, expected.logSumExp, tol, span);
+          if (c > 1) expect(out.data[0]).toBe(0);
+          backend.rowSoftmax(x, x, lse);
+          expectClose(x.data, expected.probabilities, tol);
+        }
+      });
+
+      it('rowNormalizeBackward, also in place', () => {
+        for (const [r, c] of [
+          [1, 1],
+          [6, 9],
+          [13, 70],
+        ] as const) {
+          const x = randomMatrix(rng, r, c);
+          const scales = new Float64Array(r);
+          backend.rowSumSquares(x, scales);
+          for (let i = 0; i < r; i++) scales[i] = 1 / Math.sqrt(scales[i] as number);
+          const xHat = { rows: r, cols: c, data: new Float32Array(r * c) };
+          backend.scaleRows(x, scales, xHat);
+          if (r > 1) xHat.data.fill(0, 0, c); // a zero row (its gradient is scales · grad)
+          const grad = randomMatrix(rng, r, c);
+          const expected = rowNormalizeBackwardOracle(xHat, grad, scales);
+          const out = { rows: r, cols: c, data: new Float32Array(r * c) };
+          backend.rowNormalizeBackward(xHat, grad, scales, out);
+          expectClose(out.data, expected, tol);
+          backend.rowNormalizeBackward(xHat, grad, scales, grad);
+          expectClose(grad.data, expected, tol);
+        }
+      });
+
+      it('lifStep over several steps: potentials, resets, traces, spikes and counts', () => {
+        const [batch, neurons] = [5, 37];
+        const thresholds = randomVector(rng, neurons, 0.03, 0.08);
+        const params = { leak: 0.3, traceDecay: 0.77 };
+        const zeros = () => ({ rows: batch, cols: neurons, data: new Float32Array(batch * neurons) });
+        const state = { v: zeros(), trace: zeros(), spikes: zeros(), counts: zeros() };
+        const f64 = () => new Float64Array(batch * neurons);
+        const expected: LifOracleState = {
+          v: f64(),
+          trace: f64(),
+          spikes: f64(),
+          counts: f64(),
+          margin: Number.POSITIVE_INFINITY,
+        };
+        let fired = 0;
+        for (let t = 0; t < 8; t++) {
+          const current = randomMatrix(rng, batch, neurons, 0, 0.3);
+          backend.lifStep(current, thresholds, state, params);
+          lifStepOracle(current, thresholds, expected, params);
+          expect(Array.from(state.spikes.data)).toEqual(Array.from(expected.spikes));
+          expectClose(state.v.data, expected.v, tol);
+          expectClose(state.trace.data, expected.trace, tol);
+          fired += expected.spikes.reduce((s, v) => s + v, 0);
+        }
+        expect(Array.from(state.counts.data)).toEqual(Array.from(expected.counts));
+        // The data stays clear of exact ties, and the step exercises both spiking and silence.
+        expect(expected.margin).toBeGreaterThan(1e-5);
+        expect(fired).toBeGreaterThan(10);
+        expect(fired).toBeLessThan(batch * neurons * 8 - 10);
+        // Without counts, the rest of the state advances the same way.
+        const { counts: _ignored, ...noCounts } = state;
+        const current = randomMatrix(rng, batch, neurons, 0, 0.3);
+        backend.lifStep(current, thresholds, noCounts, params);
+        lifStepOracle(current, thresholds, expected, params);
+        expect(Array.from(state.spikes.data)).toEqual(Array.from(expected.spikes));
+        expectClose(state.v.data, expected.v, tol);
+      });
+
+      it('adamStep over several steps, with and without clipping', () => {
+        for (const clip of [undefined, 0.05]) {
+          const p = randomMatrix(rng, 7, 19, -0.1, 0.1);
+          const m = { rows: 7, cols: 19, data: new Float32Array(7 * 19) };
+          const v = { rows: 7, cols: 19, data: new Float32Array(7 * 19) };
+          for (let step = 1; step <= 4; step++) {
+            const grad = randomMatrix(rng, 7, 19, -3, 3);
+            const o = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step, ...(clip ? { clip } : {}) };
+            const expected = adamStepOracle(p, grad, m, v, o);
+            const gradBefore = grad.data.slice();
+            backend.adamStep(p, grad, m, v, o);
+            expectClose(m.data, expected.m, tol, 3);
+            expectClose(v.data, expected.v, tol, 9);
+            expectClose(p.data, expected.param, tol);
+            expect(grad.data).toEqual(gradBefore);
+          }
+          if (clip) expect(maxAbs(p.data)).toBeLessThanOrEqual(Math.fround(clip));
+        }
+      });
+
       it('outerUpdate with 0, 1 and 2 terms, also in place', () => {
         for (const count of [0, 1, 2]) {
           const w = randomMatrix(rng, 11, 23, -0.1, 0.1);
@@ -271,6 +378,8 @@ export function runConformance<Options>(
         });
       }
     });
+
+    describeGradients(() => ({ backend, tol }), seed);
 
     describe('edge cases', () => {
       it('a batch of fewer than 2 rows gives 0 (also an empty batch)', () => {
@@ -613,7 +722,29 @@ export function runConformance<Options>(
           'a misspelt option',
           () => new SpikeContrastiveLoss({ temprature: 0.1 } as never),
           InputTypeError.isInstance,
-          /options\.temprature: expected one of the options temperature, backend, got an unknown option/,
+          /options\.temprature: expected one of the options temperature, variant, chunkSize, backend, got an unknown option/,
+        ],
+        [
+          'an unknown loss variant',
+          () => new SpikeContrastiveLoss({ variant: 'simclr' as never }),
+          InvalidValueError.isInstance,
+          /variant: expected one of "seed", "infonce", "symmetric", "ntxent", got "simclr"/,
+        ],
+        [
+          'a chunkSize of 0',
+          () => new SpikeContrastiveLoss({ chunkSize: 0 }),
+          InvalidValueError.isInstance,
+          /chunkSize: expected an integer ≥ 1, got 0/,
+        ],
+        [
+          'NaN in a view given to computeWithGrad',
+          () =>
+            loss().computeWithGrad(two, [
+              [1, 2],
+              [3, Number.NaN],
+            ]),
+          InvalidValueError.isInstance,
+          /viewB\[1\]\[1\].*NaN/,
         ],
         [
           'a string as the options',

@@ -17,6 +17,9 @@ const MUTANTS: Record<string, string> = {
   'off-by-a-bit': 'reference vectors: infonce.json',
   'breaks-in-place': 'scaleRows, also in place',
   'mutates-inputs': 'caller inputs are never mutated',
+  'no-projection': 'reference vectors: infonce_grad.json',
+  'no-reset': 'lifStep over several steps',
+  'no-bias-correction': 'adamStep over several steps',
 };
 
 describe('the conformance suite catches broken backends', () => {

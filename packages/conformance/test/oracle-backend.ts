@@ -5,9 +5,13 @@
  */
 import type { Backend, BackendProvider, Matrix } from '@contraspike/core';
 import {
+  adamStepOracle,
   gemmOracle,
+  lifStepOracle,
   outerUpdateOracle,
   rowCrossEntropyOracle,
+  rowNormalizeBackwardOracle,
+  rowSoftmaxOracle,
   rowSumSquaresOracle,
   scaleRowsOracle,
 } from '../src/oracle.js';
@@ -22,6 +26,34 @@ export function oracleBackend(): Backend {
     rowSumSquares: (x, out) => store(out, rowSumSquaresOracle(x).values),
     scaleRows: (x, scales, out) => store(out, scaleRowsOracle(x, scales).values),
     rowCrossEntropy: (x, targets, out) => store(out, rowCrossEntropyOracle(x, targets).values),
+    rowSoftmax: (x, out, lse) => {
+      const r = rowSoftmaxOracle(x);
+      store(out, r.probabilities.values);
+      store(lse, r.logSumExp.values);
+    },
+    rowNormalizeBackward: (xHat, grad, scales, out) =>
+      store(out, rowNormalizeBackwardOracle(xHat, grad, scales).values),
+    lifStep: (current, thresholds, state, params) => {
+      const f64 = (m: Matrix | undefined) => Float64Array.from(m?.data ?? new Float32Array(state.v.data.length));
+      const s = {
+        v: f64(state.v),
+        trace: f64(state.trace),
+        spikes: f64(state.spikes),
+        counts: f64(state.counts),
+        margin: Number.POSITIVE_INFINITY,
+      };
+      lifStepOracle(current, thresholds, s, params);
+      store(state.v, s.v);
+      store(state.trace, s.trace);
+      store(state.spikes, s.spikes);
+      if (state.counts) store(state.counts, s.counts);
+    },
+    adamStep: (param, grad, m, v, o) => {
+      const r = adamStepOracle(param, grad, m, v, o);
+      store(param, r.param.values);
+      store(m, r.m.values);
+      store(v, r.v.values);
+    },
     outerUpdate: (w, alpha, terms, out) => store(out, outerUpdateOracle(w, alpha, terms).values),
     dispose: () => {},
   };

@@ -37,6 +37,38 @@ export interface GemmOptions {
   readonly beta?: number;
 }
 
+/** State of a batch of LIF neurons updated in place by {@link Backend.lifStep}; all `batch × neurons`. */
+export interface LifState {
+  /** Membrane potentials. */
+  readonly v: Matrix;
+  /** Spike traces (1 right after a spike, decaying geometrically). */
+  readonly trace: Matrix;
+  /** Receives this step's spikes (0 or 1). */
+  readonly spikes: Matrix;
+  /** Optional running spike counts, incremented by this step's spikes. */
+  readonly counts?: Matrix;
+}
+
+/** Constants of {@link Backend.lifStep}. */
+export interface LifParams {
+  /** Δt / τ_m: the fraction of the way the potential moves toward the input current per step. */
+  readonly leak: number;
+  /** 1 − Δt / τ_trace: how much of the trace survives one step. */
+  readonly traceDecay: number;
+}
+
+/** Options of {@link Backend.adamStep}. */
+export interface AdamStepOptions {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** 1-based step count, for bias correction. */
+  readonly step: number;
+  /** When given, parameters are clipped to [−clip, clip] after the step. */
+  readonly clip?: number;
+}
+
 export type Device = 'cpu' | 'gpu' | 'wasm';
 export type Precision = 'float32' | 'float64';
 
@@ -76,6 +108,40 @@ export interface Backend {
    * `out[i] = log Σ_j exp(logits[i,j]) − logits[i, targets[i]]`, computed stably (max-shifted).
    */
   rowCrossEntropy(logits: Matrix, targets: Int32Array, out: Float64Array): void;
+
+  /**
+   * Row-wise softmax, computed stably (max-shifted):
+   * `logSumExp[i] = log Σ_j exp(logits[i,j])`, `out[i,j] = exp(logits[i,j] − logSumExp[i])`.
+   * `out` has the shape of `logits` and may alias it. A very negative logit (e.g. −1e30, used to
+   * mask a column) gets probability 0.
+   */
+  rowSoftmax(logits: Matrix, out: Matrix, logSumExp: Float64Array): void;
+
+  /**
+   * Backward pass of row normalisation `x̂_i = x_i · scales[i]` with `‖x̂_i‖ = 1` (or 0):
+   * `out[i] = scales[i] · (grad[i] − (x̂_i · grad[i]) x̂_i)`. `out` may alias `grad`.
+   */
+  rowNormalizeBackward(xHat: Matrix, grad: Matrix, scales: Float64Array, out: Matrix): void;
+
+  /**
+   * One time step of a batch of simplified leaky integrate-and-fire neurons, in place on `state`
+   * (all matrices `batch × neurons`; `thresholds` has one entry per neuron):
+   *
+   *   v ← v + leak · (current − v);  s = [v > θ];  v ← v · (1 − s);
+   *   trace ← trace · traceDecay · (1 − s) + s;  counts ← counts + s (when given).
+   *
+   * `state.spikes` receives `s` (0 or 1).
+   */
+  lifStep(current: Matrix, thresholds: Float32Array, state: LifState, params: LifParams): void;
+
+  /**
+   * One Adam step, in place on `param`, `m` and `v` (all of one shape; `grad` is read only):
+   *
+   *   m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;
+   *   param ← param − lr · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε);
+   *   then, when `clip` is given, param ← min(max(param, −clip), clip).
+   */
+  adamStep(param: Matrix, grad: Matrix, m: Matrix, v: Matrix, options: AdamStepOptions): void;
 
   /**
    * Fused rank-k update in one pass over `w`: `out = alpha · w + Σ_k coef_k · u_k v_kᵀ`.

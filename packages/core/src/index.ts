@@ -1,10 +1,13 @@
 export type {
+  AdamStepOptions,
   Backend,
   BackendCapabilities,
   BackendProvider,
   CreateContext,
   Device,
   GemmOptions,
+  LifParams,
+  LifState,
   Matrix,
   OuterTerm,
   Precision,
@@ -19,6 +22,10 @@ export {
   ShapeError,
 } from './errors.js';
 export {
+  CONTRASTIVE_VARIANTS,
+  type ContrastiveVariant,
+  type LossWithGrad,
+  MASKED_LOGIT,
   MAX_ROW_LOSS,
   NORM_FLOOR,
   normalizeRows,
@@ -26,7 +33,7 @@ export {
   SpikeContrastiveLoss,
   type SpikeContrastiveLossOptions,
 } from './infonce.js';
-export { matrix, toArray, zeros } from './matrix.js';
+export { matrix, rowBlock, toArray, zeros } from './matrix.js';
 export { Random } from './random.js';
 export {
   type BackendInfo,

@@ -19,3 +19,8 @@ export function toArray(m: Matrix): number[][] {
   for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return out;
 }
+
+/** Rows `[start, start + count)` of `m` as a Matrix sharing its memory (no copy). */
+export function rowBlock(m: Matrix, start: number, count: number): Matrix {
+  return { rows: count, cols: m.cols, data: m.data.subarray(start * m.cols, (start + count) * m.cols) };
+}

@@ -55,7 +55,18 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-const KERNELS = ['gemm', 'rowSumSquares', 'scaleRows', 'rowCrossEntropy', 'outerUpdate', 'dispose'] as const;
+const KERNELS = [
+  'gemm',
+  'rowSumSquares',
+  'scaleRows',
+  'rowCrossEntropy',
+  'rowSoftmax',
+  'rowNormalizeBackward',
+  'lifStep',
+  'adamStep',
+  'outerUpdate',
+  'dispose',
+] as const;
 
 /** True when `value` has the shape of a {@link Backend} (name, capabilities and every kernel). */
 export function isBackend(value: unknown): value is Backend {

@@ -261,3 +261,29 @@ export function checkOut(value: unknown, rows: number, cols: number, name = 'out
   }
   return value as Matrix;
 }
+
+/** One of a fixed set of string values (e.g. a loss variant). */
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], argument: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  const expected = `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
+  if (typeof value !== 'string') throw new InputTypeError({ argument, expected, actual: describeValue(value) });
+  throw new InvalidValueError({ argument, expected, actual: describeValue(value) });
+}
+
+/** An integer in [min, max] (e.g. a batch size, a number of time steps). */
+export function integerInRange(value: unknown, argument: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+  const v = checkNumber(value, argument, expected);
+  if (!(Number.isInteger(v) && v >= min && v <= max)) {
+    throw new InvalidValueError({ argument, expected, actual: describeValue(v) });
+  }
+  return v;
+}
+
+/** A finite number in [min, max] (e.g. a probability). */
+export function numberInRange(value: unknown, argument: string, min: number, max: number): number {
+  const expected = `a number in [${min}, ${max}]`;
+  const v = checkNumber(value, argument, expected);
+  if (!(v >= min && v <= max)) throw new InvalidValueError({ argument, expected, actual: describeValue(v) });
+  return v;
+}

@@ -66,3 +66,35 @@ runConformance(
     'mutates-inputs',
   ),
 );
+runConformance(
+  oracleProvider(
+    {
+      // Forgets the projection of normalisation's backward pass (treats â as a constant scale).
+      rowNormalizeBackward: (_xHat, grad, scales, out) => base.scaleRows(grad, scales, out),
+    },
+    'no-projection',
+  ),
+);
+runConformance(
+  oracleProvider(
+    {
+      // Forgets to reset the potential after a spike.
+      lifStep: (current, thresholds, state, params) => {
+        base.lifStep(current, thresholds, state, params);
+        for (let k = 0; k < state.v.data.length; k++) {
+          if (state.spikes.data[k] === 1) state.v.data[k] = thresholds[k % current.cols] as number;
+        }
+      },
+    },
+    'no-reset',
+  ),
+);
+runConformance(
+  oracleProvider(
+    {
+      // Drops Adam's bias correction.
+      adamStep: (param, grad, m, v, o) => base.adamStep(param, grad, m, v, { ...o, step: Number.POSITIVE_INFINITY }),
+    },
+    'no-bias-correction',
+  ),
+);
