@@ -221,7 +221,7 @@ export class JsBackend implements Backend {
       md[k] = mk;
       vd[k] = vk;
       const p = (pd[k] as number) - (lr * mk * c1) / (Math.sqrt(vk * c2) + epsilon);
-      pd[k] = p > clip ? clip : p < -clip ? -clip : p;
+      pd[k] = Math.min(Math.max(p, -clip), clip);
     }
   }
 
