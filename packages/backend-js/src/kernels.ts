@@ -23,6 +23,11 @@ export const capabilities: BackendCapabilities = Object.freeze({
 /** Bytes of b's rows kept hot while the rows of a pass over them (about half an L2 cache). */
 const GEMM_BLOCK_BYTES = 128 * 1024;
 
+/** b denser than this goes through the dense path of gemm (aᵀ b). */
+const SPARSE_OUTER_DENSITY = 0.2;
+/** Float64 accumulator rows of sparseOuter kept per pass (fits in L2/L3 on common CPUs). */
+const SPARSE_OUTER_BLOCK_BYTES = 2 * 1024 * 1024;
+
 /** `out[o] = value + beta · out[o]`, where beta = 0 ignores the old value (even NaN). */
 function store(out: Float32Array, o: number, value: number, beta: number): void {
   out[o] = beta === 0 ? value : value + beta * (out[o] as number);
@@ -33,6 +38,9 @@ export class JsBackend implements Backend {
   readonly capabilities = capabilities;
   /** A float64 accumulator row, grown on demand and reused. */
   private scratch = new Float64Array(0);
+  /** Column indices and row starts of a sparse operand (sparseOuter), grown on demand. */
+  private cols = new Int32Array(0);
+  private rowStart = new Int32Array(0);
 
   private row(length: number): Float64Array {
     if (this.scratch.length < length) this.scratch = new Float64Array(length);
@@ -95,6 +103,7 @@ export class JsBackend implements Backend {
       }
       return;
     }
+    if (transA && this.sparseOuter(a, b, out, alpha, beta)) return;
     // out[i, :] = alpha · Σ_p op(a)[i, p] · b[p, :]: stream rows of b into a float64 row;
     // zero entries of op(a) (silent neurons) are skipped.
     const acc = this.row(n);
@@ -110,6 +119,66 @@ export class JsBackend implements Backend {
       const oBase = i * n;
       for (let j = 0; j < n; j++) store(od, oBase + j, alpha * (acc[j] as number), beta);
     }
+  }
+
+  /**
+   * `out = alpha · aᵀ b + beta · out` as a sum of outer products of the rows of a and b, skipping
+   * zeros on both sides: learning-rule products (input spikes × sparse traces or output spikes)
+   * cost Σ_p nnz(a_p) · nnz(b_p) instead of m · n · k. Declines (returns false) when b is dense.
+   */
+  private sparseOuter(a: Matrix, b: Matrix, out: Matrix, alpha: number, beta: number): boolean {
+    const k = b.rows;
+    const n = b.cols;
+    const m = out.rows;
+    const bd = b.data;
+    // Column indices of b's non-zeros, row by row (CSR without values).
+    if (this.cols.length < bd.length) this.cols = new Int32Array(bd.length);
+    if (this.rowStart.length < k + 1) this.rowStart = new Int32Array(k + 1);
+    const cols = this.cols;
+    const rowStart = this.rowStart;
+    const limit = Math.floor(bd.length * SPARSE_OUTER_DENSITY);
+    let nnz = 0;
+    for (let p = 0; p < k; p++) {
+      rowStart[p] = nnz;
+      const base = p * n;
+      for (let j = 0; j < n; j++) {
+        if (bd[base + j] !== 0) {
+          if (nnz === limit) return false;
+          cols[nnz++] = j;
+        }
+      }
+    }
+    rowStart[k] = nnz;
+    const ad = a.data;
+    const od = out.data;
+    const blockRows = Math.max(1, Math.min(m, Math.floor(SPARSE_OUTER_BLOCK_BYTES / (8 * Math.max(1, n)))));
+    const acc = this.row(blockRows * n);
+    for (let i0 = 0; i0 < m; i0 += blockRows) {
+      const i1 = Math.min(m, i0 + blockRows);
+      acc.fill(0, 0, (i1 - i0) * n);
+      for (let p = 0; p < k; p++) {
+        const start = rowStart[p] as number;
+        const end = rowStart[p + 1] as number;
+        if (start === end) continue;
+        const aBase = p * m;
+        const bBase = p * n;
+        for (let i = i0; i < i1; i++) {
+          const av = ad[aBase + i] as number;
+          if (av === 0) continue;
+          const accBase = (i - i0) * n;
+          for (let q = start; q < end; q++) {
+            const j = cols[q] as number;
+            acc[accBase + j] = (acc[accBase + j] as number) + av * (bd[bBase + j] as number);
+          }
+        }
+      }
+      for (let i = i0; i < i1; i++) {
+        const accBase = (i - i0) * n;
+        const oBase = i * n;
+        for (let j = 0; j < n; j++) store(od, oBase + j, alpha * (acc[accBase + j] as number), beta);
+      }
+    }
+    return true;
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {
@@ -177,30 +246,37 @@ export class JsBackend implements Backend {
     }
   }
 
-  lifStep(current: Matrix, thresholds: Float32Array, state: LifState, params: LifParams): void {
+  lifStep(current: Matrix, state: LifState, params: LifParams): void {
     const { rows, cols } = current;
     const jd = current.data;
     const vd = state.v.data;
+    const td = state.threshold.data;
     const zd = state.trace.data;
     const sd = state.spikes.data;
     const cd = state.counts?.data;
-    const { leak, traceDecay } = params;
-    // Float32 rounding of v at every step, as every backend stores it: spikes depend on v > θ.
+    const { leak, traceDecay, thresholdAdaptation, thresholdMinimum } = params;
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
+      let fired = 0;
       for (let j = 0; j < cols; j++) {
         const k = base + j;
+        // Float32 rounding of v, as every backend stores it: spikes depend on v > θ.
         const v = Math.fround((vd[k] as number) + leak * ((jd[k] as number) - (vd[k] as number)));
-        if (v > (thresholds[j] as number)) {
+        if (v > (td[k] as number)) {
           vd[k] = 0;
           zd[k] = 1;
           sd[k] = 1;
+          fired++;
           if (cd) cd[k] = (cd[k] as number) + 1;
         } else {
           vd[k] = v;
           zd[k] = (zd[k] as number) * traceDecay;
           sd[k] = 0;
         }
+      }
+      if (thresholdAdaptation !== 0) {
+        const shift = thresholdAdaptation * (fired - 1);
+        for (let j = base; j < base + cols; j++) td[j] = Math.max((td[j] as number) + shift, thresholdMinimum);
       }
     }
   }
@@ -238,6 +314,8 @@ export class JsBackend implements Backend {
 
   dispose(): void {
     this.scratch = new Float64Array(0);
+    this.cols = new Int32Array(0);
+    this.rowStart = new Int32Array(0);
   }
 }
 

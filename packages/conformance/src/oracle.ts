@@ -122,6 +122,7 @@ export function rowNormalizeBackwardOracle(xHat: Matrix, grad: Matrix, scales: F
 
 export interface LifOracleState {
   v: Float64Array;
+  threshold: Float64Array;
   trace: Float64Array;
   spikes: Float64Array;
   counts: Float64Array;
@@ -130,16 +131,26 @@ export interface LifOracleState {
 }
 
 /** One LIF step in float64, advancing `s` (see `Backend.lifStep`). */
-export function lifStepOracle(current: Matrix, thresholds: Float32Array, s: LifOracleState, p: LifParams): void {
-  for (let k = 0; k < s.v.length; k++) {
-    const theta = thresholds[k % current.cols] as number;
-    const v = (s.v[k] as number) + p.leak * ((current.data[k] as number) - (s.v[k] as number));
-    s.margin = Math.min(s.margin, Math.abs(v - theta));
-    const spike = v > theta ? 1 : 0;
-    s.spikes[k] = spike;
-    s.v[k] = spike ? 0 : v;
-    s.trace[k] = spike ? 1 : (s.trace[k] as number) * p.traceDecay;
-    s.counts[k] = (s.counts[k] as number) + spike;
+export function lifStepOracle(current: Matrix, s: LifOracleState, p: LifParams): void {
+  const n = current.cols;
+  for (let b = 0; b < current.rows; b++) {
+    let fired = 0;
+    for (let k = b * n; k < (b + 1) * n; k++) {
+      const v = (s.v[k] as number) + p.leak * ((current.data[k] as number) - (s.v[k] as number));
+      const theta = s.threshold[k] as number;
+      s.margin = Math.min(s.margin, Math.abs(v - theta));
+      const spike = v > theta ? 1 : 0;
+      fired += spike;
+      s.spikes[k] = spike;
+      s.v[k] = spike ? 0 : v;
+      s.trace[k] = spike ? 1 : (s.trace[k] as number) * p.traceDecay;
+      s.counts[k] = (s.counts[k] as number) + spike;
+    }
+    if (p.thresholdAdaptation !== 0) {
+      for (let k = b * n; k < (b + 1) * n; k++) {
+        s.threshold[k] = Math.max((s.threshold[k] as number) + p.thresholdAdaptation * (fired - 1), p.thresholdMinimum);
+      }
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csdpCases, infonceCases, tensorToMatrix } from './fixtures.js';
 import { describeGradients } from './gradients.js';
+import { describeLearning } from './learning.js';
 import {
   adamStepOracle,
   type Expected,
@@ -195,6 +196,24 @@ export function runConformance<Options>(
         expectClose(out.data, gemmOracle(a, b, out, {}), tol);
       });
 
+      it('gemm aᵀ·b with sparse operands on both sides (the shape of a learning rule)', () => {
+        for (const [k, m, n] of [
+          [30, 17, 23],
+          [64, 40, 300],
+        ] as const) {
+          const a = { rows: k, cols: m, data: binaryVector(rng, k * m, 0.15) };
+          const b = randomMatrix(rng, k, n);
+          for (let q = 0; q < b.data.length; q++) if (rng.next() < 0.9) b.data[q] = 0;
+          b.data.fill(0, 0, n); // a sample with no activity at all
+          const c = randomMatrix(rng, m, n);
+          for (const o of [{ transA: true }, { transA: true, alpha: 0.3, beta: -1 }]) {
+            const out = { rows: m, cols: n, data: c.data.slice() };
+            backend.gemm(a, b, out, o);
+            expectClose(out.data, gemmOracle(a, b, c, o), tol);
+          }
+        }
+      });
+
       it('rowSumSquares', () => {
         for (const [r, c] of [
           [1, 1],
@@ -276,43 +295,54 @@ export function runConformance<Options>(
         }
       });
 
-      it('lifStep over several steps: potentials, resets, traces, spikes and counts', () => {
-        const [batch, neurons] = [5, 37];
-        const thresholds = randomVector(rng, neurons, 0.03, 0.08);
-        const params = { leak: 0.3, traceDecay: 0.77 };
-        const zeros = () => ({ rows: batch, cols: neurons, data: new Float32Array(batch * neurons) });
-        const state = { v: zeros(), trace: zeros(), spikes: zeros(), counts: zeros() };
-        const f64 = () => new Float64Array(batch * neurons);
-        const expected: LifOracleState = {
-          v: f64(),
-          trace: f64(),
-          spikes: f64(),
-          counts: f64(),
-          margin: Number.POSITIVE_INFINITY,
-        };
-        let fired = 0;
-        for (let t = 0; t < 8; t++) {
+      for (const adaptation of [0, 0.004]) {
+        it(`lifStep over several steps: potentials, resets, traces, spikes, counts (threshold adaptation ${adaptation})`, () => {
+          const [batch, neurons] = [5, 37];
+          const params = { leak: 0.3, traceDecay: 0.77, thresholdAdaptation: adaptation, thresholdMinimum: 0.035 };
+          const zeros = () => ({ rows: batch, cols: neurons, data: new Float32Array(batch * neurons) });
+          const base = randomVector(rng, neurons, 0.03, 0.08);
+          const threshold = { rows: batch, cols: neurons, data: new Float32Array(batch * neurons) };
+          for (let b = 0; b < batch; b++) threshold.data.set(base, b * neurons);
+          const initial = Array.from(threshold.data);
+          const state = { v: zeros(), threshold, trace: zeros(), spikes: zeros(), counts: zeros() };
+          const f64 = () => new Float64Array(batch * neurons);
+          const expected: LifOracleState = {
+            v: f64(),
+            threshold: Float64Array.from(threshold.data),
+            trace: f64(),
+            spikes: f64(),
+            counts: f64(),
+            margin: Number.POSITIVE_INFINITY,
+          };
+          let fired = 0;
+          for (let t = 0; t < 8; t++) {
+            const current = randomMatrix(rng, batch, neurons, 0, 0.3);
+            backend.lifStep(current, state, params);
+            lifStepOracle(current, expected, params);
+            expect(Array.from(state.spikes.data)).toEqual(Array.from(expected.spikes));
+            expectClose(state.v.data, expected.v, tol);
+            expectClose(state.trace.data, expected.trace, tol);
+            expectClose(state.threshold.data, expected.threshold, tol);
+            fired += expected.spikes.reduce((s, v) => s + v, 0);
+          }
+          expect(Array.from(state.counts.data)).toEqual(Array.from(expected.counts));
+          // The data stays clear of exact ties, and the steps exercise both spiking and silence.
+          expect(expected.margin).toBeGreaterThan(1e-5);
+          expect(fired).toBeGreaterThan(10);
+          expect(fired).toBeLessThan(batch * neurons * 8 - 10);
+          if (adaptation > 0) {
+            expect(Array.from(state.threshold.data)).not.toEqual(initial);
+            expect(Math.min(...state.threshold.data)).toBeGreaterThanOrEqual(Math.fround(0.035));
+          }
+          // Without counts, the rest of the state advances the same way.
+          const { counts: _ignored, ...noCounts } = state;
           const current = randomMatrix(rng, batch, neurons, 0, 0.3);
-          backend.lifStep(current, thresholds, state, params);
-          lifStepOracle(current, thresholds, expected, params);
+          backend.lifStep(current, noCounts, params);
+          lifStepOracle(current, expected, params);
           expect(Array.from(state.spikes.data)).toEqual(Array.from(expected.spikes));
           expectClose(state.v.data, expected.v, tol);
-          expectClose(state.trace.data, expected.trace, tol);
-          fired += expected.spikes.reduce((s, v) => s + v, 0);
-        }
-        expect(Array.from(state.counts.data)).toEqual(Array.from(expected.counts));
-        // The data stays clear of exact ties, and the step exercises both spiking and silence.
-        expect(expected.margin).toBeGreaterThan(1e-5);
-        expect(fired).toBeGreaterThan(10);
-        expect(fired).toBeLessThan(batch * neurons * 8 - 10);
-        // Without counts, the rest of the state advances the same way.
-        const { counts: _ignored, ...noCounts } = state;
-        const current = randomMatrix(rng, batch, neurons, 0, 0.3);
-        backend.lifStep(current, thresholds, noCounts, params);
-        lifStepOracle(current, thresholds, expected, params);
-        expect(Array.from(state.spikes.data)).toEqual(Array.from(expected.spikes));
-        expectClose(state.v.data, expected.v, tol);
-      });
+        });
+      }
 
       it('adamStep over several steps, with and without clipping', () => {
         for (const clip of [undefined, 0.05]) {
@@ -380,6 +410,7 @@ export function runConformance<Options>(
     });
 
     describeGradients(() => ({ backend, tol }), seed);
+    describeLearning(() => ({ backend, tol }), seed);
 
     describe('edge cases', () => {
       it('a batch of fewer than 2 rows gives 0 (also an empty batch)', () => {

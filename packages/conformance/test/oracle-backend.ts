@@ -33,17 +33,19 @@ export function oracleBackend(): Backend {
     },
     rowNormalizeBackward: (xHat, grad, scales, out) =>
       store(out, rowNormalizeBackwardOracle(xHat, grad, scales).values),
-    lifStep: (current, thresholds, state, params) => {
+    lifStep: (current, state, params) => {
       const f64 = (m: Matrix | undefined) => Float64Array.from(m?.data ?? new Float32Array(state.v.data.length));
       const s = {
         v: f64(state.v),
+        threshold: f64(state.threshold),
         trace: f64(state.trace),
         spikes: f64(state.spikes),
         counts: f64(state.counts),
         margin: Number.POSITIVE_INFINITY,
       };
-      lifStepOracle(current, thresholds, s, params);
+      lifStepOracle(current, s, params);
       store(state.v, s.v);
+      store(state.threshold, s.threshold);
       store(state.trace, s.trace);
       store(state.spikes, s.spikes);
       if (state.counts) store(state.counts, s.counts);

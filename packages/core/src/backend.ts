@@ -41,6 +41,8 @@ export interface GemmOptions {
 export interface LifState {
   /** Membrane potentials. */
   readonly v: Matrix;
+  /** Firing thresholds θ, per sample and neuron (adapted in place when thresholdAdaptation > 0). */
+  readonly threshold: Matrix;
   /** Spike traces (1 right after a spike, decaying geometrically). */
   readonly trace: Matrix;
   /** Receives this step's spikes (0 or 1). */
@@ -55,6 +57,10 @@ export interface LifParams {
   readonly leak: number;
   /** 1 − Δt / τ_trace: how much of the trace survives one step. */
   readonly traceDecay: number;
+  /** ρ: homeostatic rate of the thresholds (0: fixed thresholds). */
+  readonly thresholdAdaptation: number;
+  /** Lower bound of an adapting threshold. */
+  readonly thresholdMinimum: number;
 }
 
 /** Options of {@link Backend.adamStep}. */
@@ -125,14 +131,16 @@ export interface Backend {
 
   /**
    * One time step of a batch of simplified leaky integrate-and-fire neurons, in place on `state`
-   * (all matrices `batch × neurons`; `thresholds` has one entry per neuron):
+   * (every matrix `batch × neurons`):
    *
    *   v ← v + leak · (current − v);  s = [v > θ];  v ← v · (1 − s);
-   *   trace ← trace · traceDecay · (1 − s) + s;  counts ← counts + s (when given).
+   *   trace ← trace · traceDecay · (1 − s) + s;  counts ← counts + s (when given);
+   *   then, per sample b, θ_b ← max(θ_b + thresholdAdaptation · (Σ_i s_bi − 1), thresholdMinimum)
+   *   (skipped when thresholdAdaptation is 0).
    *
    * `state.spikes` receives `s` (0 or 1).
    */
-  lifStep(current: Matrix, thresholds: Float32Array, state: LifState, params: LifParams): void;
+  lifStep(current: Matrix, state: LifState, params: LifParams): void;
 
   /**
    * One Adam step, in place on `param`, `m` and `v` (all of one shape; `grad` is read only):

@@ -14,6 +14,12 @@ export type {
 } from './backend.js';
 export { CSDPRule, type CSDPRuleOptions, type UpdateOptions } from './csdp.js';
 export {
+  type CSDPBatchStats,
+  CSDPNetwork,
+  type CSDPNetworkOptions,
+  type CSDPTrainOptions,
+} from './csdp-network.js';
+export {
   type ArgumentDetails,
   BackendError,
   InputTypeError,
@@ -33,7 +39,9 @@ export {
   SpikeContrastiveLoss,
   type SpikeContrastiveLossOptions,
 } from './infonce.js';
+export { LIFLayer, type LIFOptions } from './lif.js';
 export { matrix, rowBlock, toArray, zeros } from './matrix.js';
+export { LinearProbe, type LinearProbeOptions } from './probe.js';
 export { Random } from './random.js';
 export {
   type BackendInfo,
@@ -46,4 +54,17 @@ export {
   resolveBackend,
   setBackend,
 } from './registry.js';
+export {
+  addNoiseSpikes,
+  dropSpikes,
+  encodeLatency,
+  encodeRates,
+  jitterSpikes,
+  mixSpikes,
+  type RateEncodeOptions,
+  type SpikeTrain,
+  sampleBernoulli,
+  spikeRates,
+  toRandom,
+} from './spikes.js';
 export type { MatrixInput, VectorInput } from './validate.js';

@@ -25,6 +25,10 @@ function fakeBackend(name: string): Backend {
     rowSumSquares: fail,
     scaleRows: fail,
     rowCrossEntropy: fail,
+    rowSoftmax: fail,
+    rowNormalizeBackward: fail,
+    lifStep: fail,
+    adamStep: fail,
     outerUpdate: fail,
     dispose: vi.fn(),
   };

@@ -79,10 +79,11 @@ runConformance(
   oracleProvider(
     {
       // Forgets to reset the potential after a spike.
-      lifStep: (current, thresholds, state, params) => {
-        base.lifStep(current, thresholds, state, params);
+      lifStep: (current, state, params) => {
+        const before = Float32Array.from(state.threshold.data);
+        base.lifStep(current, state, params);
         for (let k = 0; k < state.v.data.length; k++) {
-          if (state.spikes.data[k] === 1) state.v.data[k] = thresholds[k % current.cols] as number;
+          if (state.spikes.data[k] === 1) state.v.data[k] = before[k] as number;
         }
       },
     },

@@ -1,0 +1,125 @@
+/**
+ * The learning pipeline shared by `pnpm bench:learn` and the demo: train a CSDP spiking network
+ * without labels on the MNIST training split, then measure it with a linear probe against two
+ * controls on the same split — the raw pixels, and the same network before any CSDP update.
+ */
+import {
+  type Backend,
+  type CSDPBatchStats,
+  CSDPNetwork,
+  type CSDPNetworkOptions,
+  LinearProbe,
+  type Matrix,
+} from '@contraspike/core';
+import { CLASSES, type MnistSplit, mnistSplit } from './mnist.js';
+
+export interface LearnOptions {
+  /** Passes of unsupervised CSDP training over the training split. */
+  epochs: number;
+  /** Hidden spiking neurons. */
+  hidden: number;
+  seed: number;
+  backend: Backend;
+  /** Positive samples per batch. */
+  batchSize?: number;
+  /** Time steps per presentation. */
+  steps?: number;
+  /** Digits per class to use (default all 1,000). */
+  perClass?: number;
+  /** Further network options (advanced). */
+  network?: Partial<CSDPNetworkOptions>;
+  onBatch?: (info: { epoch: number; batch: number; batches: number; stats: CSDPBatchStats; seconds: number }) => void;
+  onPhase?: (phase: string) => void;
+}
+
+export interface LearnResult {
+  probeAccuracy: number;
+  untrainedProbeAccuracy: number;
+  pixelProbeAccuracy: number;
+  trainSeconds: number;
+  samplesPerSecond: number;
+  backend: string;
+  hidden: number;
+  epochs: number;
+  seed: number;
+  /** Per-batch training statistics, in order. */
+  history: CSDPBatchStats[];
+  /** Confusion matrix of the trained probe on the test split (`[true][predicted]`). */
+  confusion: number[][];
+  split: { train: number; test: number };
+}
+
+export function probeAccuracy(
+  train: Matrix,
+  trainY: Int32Array,
+  test: Matrix,
+  testY: Int32Array,
+  seed: number,
+  backend: Backend,
+) {
+  const probe = new LinearProbe({ classes: CLASSES, seed, backend });
+  probe.fit(train, trainY);
+  return { accuracy: probe.accuracy(test, testY), confusion: probe.confusion(test, testY) };
+}
+
+export function runLearning(
+  options: LearnOptions,
+  split: MnistSplit = mnistSplit({ seed: options.seed, ...(options.perClass ? { perClass: options.perClass } : {}) }),
+): LearnResult {
+  const { backend, seed } = options;
+  const network = new CSDPNetwork({
+    inputSize: split.train.x.cols,
+    hidden: [options.hidden],
+    seed,
+    backend,
+    ...(options.steps ? { steps: options.steps } : {}),
+    ...options.network,
+  });
+  const phase = options.onPhase ?? (() => {});
+
+  phase('probe on raw pixels');
+  const pixel = probeAccuracy(split.train.x, split.train.y, split.test.x, split.test.y, seed, backend);
+
+  phase('probe on the untrained network');
+  const untrained = probeAccuracy(
+    network.features(split.train.x),
+    split.train.y,
+    network.features(split.test.x),
+    split.test.y,
+    seed,
+    backend,
+  );
+
+  phase('unsupervised CSDP training');
+  const started = performance.now();
+  const history = network.train(split.train.x, {
+    epochs: options.epochs,
+    batchSize: options.batchSize ?? 500,
+    onBatch: (info) => options.onBatch?.({ ...info, seconds: (performance.now() - started) / 1000 }),
+  });
+  const trainSeconds = (performance.now() - started) / 1000;
+
+  phase('probe on the trained network');
+  const trained = probeAccuracy(
+    network.features(split.train.x),
+    split.train.y,
+    network.features(split.test.x),
+    split.test.y,
+    seed,
+    backend,
+  );
+  return {
+    probeAccuracy: trained.accuracy,
+    untrainedProbeAccuracy: untrained.accuracy,
+    pixelProbeAccuracy: pixel.accuracy,
+    trainSeconds,
+    samplesPerSecond: (split.train.x.rows * options.epochs) / trainSeconds,
+    backend: backend.name,
+    hidden: options.hidden,
+    epochs: options.epochs,
+    seed,
+    history,
+    confusion: trained.confusion,
+    split: { train: split.train.x.rows, test: split.test.x.rows },
+  };
+}
