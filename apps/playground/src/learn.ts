@@ -80,15 +80,19 @@ export function runLearning(
   phase('probe on raw pixels');
   const pixel = probeAccuracy(split.train.x, split.train.y, split.test.x, split.test.y, seed, backend);
 
+  // The network's spike counts on both halves of the split, probed like the pixels.
+  const probeNetwork = () =>
+    probeAccuracy(
+      network.features(split.train.x),
+      split.train.y,
+      network.features(split.test.x),
+      split.test.y,
+      seed,
+      backend,
+    );
+
   phase('probe on the untrained network');
-  const untrained = probeAccuracy(
-    network.features(split.train.x),
-    split.train.y,
-    network.features(split.test.x),
-    split.test.y,
-    seed,
-    backend,
-  );
+  const untrained = probeNetwork();
 
   phase('unsupervised CSDP training');
   const started = performance.now();
@@ -100,14 +104,7 @@ export function runLearning(
   const trainSeconds = (performance.now() - started) / 1000;
 
   phase('probe on the trained network');
-  const trained = probeAccuracy(
-    network.features(split.train.x),
-    split.train.y,
-    network.features(split.test.x),
-    split.test.y,
-    seed,
-    backend,
-  );
+  const trained = probeNetwork();
   return {
     probeAccuracy: trained.accuracy,
     untrainedProbeAccuracy: untrained.accuracy,

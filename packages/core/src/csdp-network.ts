@@ -31,6 +31,7 @@ import {
   numberInRange,
   positiveFinite,
   toMatrix,
+  unitInterval,
 } from './validate.js';
 import { Workspace } from './workspace.js';
 
@@ -271,14 +272,7 @@ export class CSDPNetwork {
     if (m.rows < minRows) {
       throw new ShapeError({ argument: name, expected: `at least ${minRows} rows`, actual: `${m.rows} rows` });
     }
-    const k = m.data.findIndex((v) => v < 0 || v > 1);
-    if (k >= 0) {
-      throw new InvalidValueError({
-        argument: `${name}[${Math.floor(k / m.cols)}][${k % m.cols}]`,
-        expected: 'an intensity in [0, 1]',
-        actual: String(m.data[k]),
-      });
-    }
+    unitInterval(m, name);
     return m;
   }
 

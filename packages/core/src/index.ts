@@ -22,6 +22,7 @@ export {
 export {
   type ArgumentDetails,
   BackendError,
+  describeValue,
   InputTypeError,
   InvalidValueError,
   isArgumentError,
@@ -67,4 +68,13 @@ export {
   spikeRates,
   toRandom,
 } from './spikes.js';
-export type { MatrixInput, VectorInput } from './validate.js';
+export {
+  checkOptions,
+  integerInRange,
+  type MatrixInput,
+  nonNegativeFinite,
+  numberInRange,
+  oneOf,
+  positiveFinite,
+  type VectorInput,
+} from './validate.js';

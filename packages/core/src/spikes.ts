@@ -6,7 +6,15 @@
 import type { Matrix } from './backend.js';
 import { describeValue, InputTypeError, InvalidValueError, ShapeError } from './errors.js';
 import { Random } from './random.js';
-import { checkOptions, integerInRange, type MatrixInput, numberInRange, oneOf, toMatrix } from './validate.js';
+import {
+  checkOptions,
+  integerInRange,
+  type MatrixInput,
+  numberInRange,
+  oneOf,
+  toMatrix,
+  unitInterval,
+} from './validate.js';
 
 /** `T` matrices of 0/1 spikes, each `batch × neurons`. */
 export type SpikeTrain = Matrix[];
@@ -48,7 +56,7 @@ export function sampleBernoulli(x: Float32Array, gain: number, rng: Random, out:
 export function encodeRates(intensities: MatrixInput, options: RateEncodeOptions = {}): SpikeTrain {
   const o = checkOptions(options, ['steps', 'kind', 'gain', 'seed']);
   const x = toMatrix(intensities, 'intensities');
-  checkUnitInterval(x, 'intensities');
+  unitInterval(x, 'intensities');
   const steps = integerInRange(o.steps ?? 20, 'steps', 1);
   const kind = oneOf(o.kind ?? 'bernoulli', ['bernoulli', 'poisson'] as const, 'kind');
   const gain = numberInRange(o.gain ?? 1, 'gain', 0, 1e6);
@@ -69,7 +77,7 @@ export function encodeRates(intensities: MatrixInput, options: RateEncodeOptions
 export function encodeLatency(intensities: MatrixInput, options: { steps?: number; cutoff?: number } = {}): SpikeTrain {
   const o = checkOptions(options, ['steps', 'cutoff']);
   const x = toMatrix(intensities, 'intensities');
-  checkUnitInterval(x, 'intensities');
+  unitInterval(x, 'intensities');
   const steps = integerInRange(o.steps ?? 20, 'steps', 1);
   const cutoff = numberInRange(o.cutoff ?? 0.1, 'cutoff', 0, 1);
   const train = emptyTrain(steps, x.rows, x.cols);
@@ -145,17 +153,6 @@ export function spikeRates(train: SpikeTrain): Matrix {
 
 function emptyTrain(steps: number, rows: number, cols: number): SpikeTrain {
   return Array.from({ length: steps }, () => ({ rows, cols, data: new Float32Array(rows * cols) }));
-}
-
-function checkUnitInterval(x: Matrix, argument: string): void {
-  const k = x.data.findIndex((v) => v < 0 || v > 1);
-  if (k >= 0) {
-    throw new InvalidValueError({
-      argument: `${argument}[${Math.floor(k / x.cols)}][${k % x.cols}]`,
-      expected: 'an intensity in [0, 1]',
-      actual: String(x.data[k]),
-    });
-  }
 }
 
 /** A non-empty array of same-shaped 0/1 matrices. */

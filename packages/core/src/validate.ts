@@ -287,3 +287,16 @@ export function numberInRange(value: unknown, argument: string, min: number, max
   if (!(v >= min && v <= max)) throw new InvalidValueError({ argument, expected, actual: describeValue(v) });
   return v;
 }
+
+/** Every entry of `x` is an intensity in [0, 1] (e.g. a pixel, or a firing probability). */
+export function unitInterval(x: Matrix, argument: string): Matrix {
+  const k = x.data.findIndex((v) => !(v >= 0 && v <= 1));
+  if (k >= 0) {
+    throw new InvalidValueError({
+      argument: `${argument}[${Math.floor(k / x.cols)}][${k % x.cols}]`,
+      expected: 'an intensity in [0, 1]',
+      actual: describeValue(x.data[k]),
+    });
+  }
+  return x;
+}

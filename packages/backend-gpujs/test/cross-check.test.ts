@@ -1,0 +1,4 @@
+import { crossCheck } from './cross-check.js';
+
+crossCheck('cpu');
+crossCheck('webasm');
