@@ -4,11 +4,12 @@
  *   pnpm bench:learn [-- --epochs N] [--hidden N] [--seed N] [--backend NAME] [--per-class N]
  */
 import { parseArgs } from 'node:util';
+import { gpujsBackend } from '@contraspike/backend-gpujs';
 import { jsBackend } from '@contraspike/backend-js';
 import { BackendError, isArgumentError, ready, registerBackend, setBackend } from '@contraspike/core';
 import { type LearnResult, runLearning } from './learn.js';
 
-export const LEARN_DEFAULTS = { epochs: 3, hidden: 1000, seed: 0 } as const;
+export const LEARN_DEFAULTS = { epochs: 3, hidden: 1500, seed: 0 } as const;
 
 const HELP = `contraspike bench:learn — unsupervised CSDP on MNIST, measured by a linear probe.
 
@@ -18,7 +19,8 @@ Options:
   --epochs N      passes of unsupervised training (default ${LEARN_DEFAULTS.epochs})
   --hidden N      hidden spiking neurons (default ${LEARN_DEFAULTS.hidden})
   --seed N        seed of the split, weights, spikes and negatives (default ${LEARN_DEFAULTS.seed})
-  --backend NAME  backend to run on (default: automatic selection)
+  --backend NAME  js, gpujs or gpujs with a mode (e.g. --backend gpujs:webasm);
+                  default: automatic selection
   --per-class N   use only N digits of each class (default: all 1,000)
   -h, --help      show this help
 
@@ -40,6 +42,12 @@ function progress(done: number, total: number, text: string): void {
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round((100 * done) / total)).padStart(3)}%`;
   if (process.stderr.isTTY) process.stderr.write(`\r${bar} ${text}\x1b[K${done === total ? '\n' : ''}`);
   else process.stderr.write(`${bar} ${text}\n`);
+}
+
+/** `js`, `gpujs`, or `gpujs:<mode>` (a gpu.js mode asked for exactly). */
+function selectBackend(spec: string) {
+  const [name, mode] = spec.split(':');
+  return mode === undefined ? setBackend(spec) : setBackend(name as string, { mode });
 }
 
 export function summary(r: LearnResult): string {
@@ -70,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
   const perClass =
     values['per-class'] === undefined ? undefined : positiveInt(values['per-class'], 'per-class', 1000, 2);
   registerBackend(jsBackend);
-  const backend = values.backend ? await setBackend(values.backend) : await ready();
+  registerBackend(gpujsBackend);
+  const backend = values.backend ? await selectBackend(values.backend) : await ready();
   process.stderr.write(
     `bench:learn — backend ${backend.name}, ${hidden} hidden neurons, ${epochs} epochs, seed ${seed}\n`,
   );

@@ -1,7 +1,9 @@
 /**
  * LinearProbe: multinomial logistic (softmax) regression on frozen features — the standard way to
  * measure what a self-supervised encoder learned. Features are standardised with the training
- * set's mean and deviation; training is mini-batch Adam with L2 regularisation, seeded.
+ * set's mean and deviation; training is mini-batch Adam with L2 regularisation, seeded. The
+ * defaults (50 epochs, lr 0.003, L2 0.01) were chosen on raw MNIST pixels, where they reach the
+ * usual ≈ 90 % of softmax regression, and are used unchanged for every feature set compared.
  */
 import type { Backend, Matrix } from './backend.js';
 import { InvalidValueError, ShapeError } from './errors.js';
@@ -21,13 +23,13 @@ import { Workspace } from './workspace.js';
 export interface LinearProbeOptions {
   /** Number of classes; labels are integers in [0, classes). */
   classes: number;
-  /** Passes over the training set. Default 30. */
+  /** Passes over the training set. Default 50. */
   epochs?: number;
   /** Mini-batch size. Default 256. */
   batchSize?: number;
-  /** Adam learning rate. Default 0.01. */
+  /** Adam learning rate. Default 0.003. */
   lr?: number;
-  /** L2 penalty on the weights (not the bias). Default 1e-4. */
+  /** L2 penalty on the weights (not the bias), on standardised features. Default 0.01. */
   l2?: number;
   /** Seed of the shuffling. Default 0. */
   seed?: number;
@@ -55,10 +57,10 @@ export class LinearProbe {
       throw new InvalidValueError({ argument: 'options', expected: 'an object with classes', actual: 'undefined' });
     }
     this.classes = integerInRange(o.classes, 'classes', 2);
-    this.epochs = integerInRange(o.epochs ?? 30, 'epochs', 1);
+    this.epochs = integerInRange(o.epochs ?? 50, 'epochs', 1);
     this.batchSize = integerInRange(o.batchSize ?? 256, 'batchSize', 1);
-    this.lr = positiveFinite(o.lr ?? 0.01, 'lr');
-    this.l2 = nonNegativeFinite(o.l2 ?? 1e-4, 'l2');
+    this.lr = positiveFinite(o.lr ?? 0.003, 'lr');
+    this.l2 = nonNegativeFinite(o.l2 ?? 0.01, 'l2');
     this.seed = integerInRange(o.seed ?? 0, 'seed', 0, 0xffffffff);
     this.backendSpec = checkBackendOption(o.backend);
   }
