@@ -230,8 +230,9 @@ export class CSDPNetwork {
   }
 
   /**
-   * Spike counts of every hidden layer over T steps, for each row of `x` (no learning, thresholds
-   * frozen): `rows × Σ hidden`. Deterministic: the same x gives the same counts every call.
+   * Spike counts of every hidden layer over T steps, for each row of `x`: `rows × Σ hidden`. The
+   * dynamics are those of training (thresholds adapt within each presentation) but no weight
+   * changes. Deterministic: the same x gives the same counts every call.
    */
   features(x: MatrixInput, options: { batchSize?: number } = {}): Matrix {
     const o = checkOptions(options, ['batchSize']);

@@ -8,7 +8,6 @@ export class Workspace {
   private readonly matrices = new Map<string, Matrix>();
   private readonly vectors = new Map<string, Float64Array>();
   private readonly intVectors = new Map<string, Int32Array>();
-  private indices = new Int32Array(0);
 
   /** A `rows × cols` matrix for `key`; its contents are whatever the last user left. */
   matrix(key: string, rows: number, cols: number): Matrix {
@@ -21,26 +20,12 @@ export class Workspace {
 
   /** A Float64 vector of `length` for `key`. */
   vector(key: string, length: number): Float64Array {
-    const v = this.vectors.get(key);
-    if (v && v.length === length) return v;
-    const fresh = new Float64Array(length);
-    this.vectors.set(key, fresh);
-    return fresh;
+    return reuse(this.vectors, key, length, (n) => new Float64Array(n));
   }
 
   /** An Int32 vector of `length` for `key`. */
   ints(key: string, length: number): Int32Array {
-    const v = this.intVectors.get(key);
-    if (v && v.length === length) return v;
-    const fresh = new Int32Array(length);
-    this.intVectors.set(key, fresh);
-    return fresh;
-  }
-
-  /** `[0, 1, …, n − 1]` as an Int32Array (e.g. the diagonal targets of a similarity matrix). */
-  range(n: number): Int32Array {
-    if (this.indices.length !== n) this.indices = Int32Array.from({ length: n }, (_, i) => i);
-    return this.indices;
+    return reuse(this.intVectors, key, length, (n) => new Int32Array(n));
   }
 
   /** Forgets every buffer. */
@@ -48,6 +33,19 @@ export class Workspace {
     this.matrices.clear();
     this.vectors.clear();
     this.intVectors.clear();
-    this.indices = new Int32Array(0);
   }
+}
+
+/** The array stored under `key` when it has `length` entries; otherwise a new one, stored. */
+function reuse<T extends { length: number }>(
+  store: Map<string, T>,
+  key: string,
+  length: number,
+  create: (length: number) => T,
+): T {
+  const existing = store.get(key);
+  if (existing && existing.length === length) return existing;
+  const fresh = create(length);
+  store.set(key, fresh);
+  return fresh;
 }
