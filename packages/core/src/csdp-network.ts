@@ -393,13 +393,9 @@ export class CSDPNetwork {
     if (this.decay > 0) {
       // W −= λ_d (1 − s_pre)ᵀ s = λ_d s_preᵀ s − λ_d 1 ⊗ (column sums of s).
       backend.gemm(pre, spikes, weights, { transA: true, alpha: this.decay, beta: 1 });
-      const ones = ws.matrix(`onesRow${rows}`, 1, rows);
-      if (ones.data[0] !== 1) ones.data.fill(1);
       const colSums = ws.matrix(`colSums${l}`, 1, weights.cols);
-      backend.gemm(ones, spikes, colSums);
-      const preOnes = ws.matrix(`onesPre${weights.rows}`, 1, weights.rows);
-      if (preOnes.data[0] !== 1) preOnes.data.fill(1);
-      backend.outerUpdate(weights, 1, [{ coef: -this.decay, u: preOnes.data, v: colSums.data }], weights);
+      backend.gemm(ws.ones(rows), spikes, colSums);
+      backend.outerUpdate(weights, 1, [{ coef: -this.decay, u: ws.ones(weights.rows).data, v: colSums.data }], weights);
     }
     if (l === 0) this.adamStepCount++;
     backend.adamStep(weights, grad, layer.adamM, layer.adamV, {

@@ -18,6 +18,13 @@ export class Workspace {
     return fresh;
   }
 
+  /** A `1 × n` matrix of ones (for row and column sums through gemm or outer updates). */
+  ones(n: number): Matrix {
+    const m = this.matrix(`ones${n}`, 1, n);
+    if (m.data[0] !== 1) m.data.fill(1);
+    return m;
+  }
+
   /** A Float64 vector of `length` for `key`. */
   vector(key: string, length: number): Float64Array {
     return reuse(this.vectors, key, length, (n) => new Float64Array(n));
