@@ -1,4 +1,6 @@
-import { crossCheck } from './cross-check.js';
+import { jsBackend } from '@contraspike/backend-js';
+import { crossCheck } from '@contraspike/conformance';
+import { gpujsBackend } from '../src/index.js';
 
-crossCheck('cpu');
-crossCheck('webasm');
+crossCheck(gpujsBackend, { reference: jsBackend, createOptions: { mode: 'cpu' } });
+crossCheck(gpujsBackend, { reference: jsBackend, createOptions: { mode: 'webasm' } });

@@ -8,10 +8,10 @@
 // ---------------------------------------------------------------------------------------------
 // Vectorised exp
 
-const LOG2E: f32 = 1.44269504;
+const LOG2E: f32 = <f32>Math.LOG2E;
 // ln 2 split in a high part exact in float32 and the rest (Cody–Waite range reduction).
 const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
+const LN2_LO: f32 = -2.1219444e-4;
 const EXP_LOW: f32 = -87.33654;
 const EXP_HIGH: f32 = 88.3762626647949;
 
@@ -22,7 +22,7 @@ function vexp(x: v128): v128 {
   let r = f32x4.sub(t, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   // e^r on |r| ≤ ln2/2: a degree-6 Taylor–minimax polynomial in Horner form.
-  let p = f32x4.splat(1.9875691500e-4);
+  let p = f32x4.splat(1.98756915e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
@@ -44,7 +44,10 @@ function hsum(v: v128): f32 {
 }
 
 function hmax(v: v128): f32 {
-  return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+  return max(
+    max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
+    max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -56,6 +59,8 @@ const NR = 8;
 const MC = 128;
 /** Depth of one pass (a kc × 8 panel of B, 8 KiB, stays in L1). */
 const KC = 256;
+/** Columns of out computed per pass over a block of A (a kc × NC slab of B stays in L2). */
+const NC = 256;
 
 /** Bytes the host must give each thread for `apack` (+ the edge tile). */
 export function gemmScratchBytes(): i32 {
@@ -66,13 +71,13 @@ export function gemmScratchBytes(): i32 {
  * Packs op(b) (k × n, element (p, j) at b + 4·(p·bp + j·bj)) into panels of 8 columns:
  * panel q holds rows p = 0..k of columns 8q..8q+8, zero past column n. Panels q0..q1.
  */
-export function packB(b: usize, bp: i32, bj: i32, k: i32, n: i32, dst: usize, q0: i32, q1: i32): void {
+function packB(b: usize, bp: i32, bj: i32, k: i32, n: i32, dst: usize, q0: i32, q1: i32): void {
   for (let q = q0; q < q1; q++) {
     const j0 = q * NR;
     let d = dst + <usize>q * <usize>k * (NR * 4);
-    if (j0 + NR <= n && bj == 1) {
+    if (j0 + NR <= n && bj === 1) {
       for (let p = 0; p < k; p++) {
-        const s = b + (<usize>(p * bp + j0) << 2);
+        const s = b + ((<usize>(p * bp + j0)) << 2);
         v128.store(d, v128.load(s));
         v128.store(d, v128.load(s, 16), 16);
         d += NR * 4;
@@ -81,8 +86,8 @@ export function packB(b: usize, bp: i32, bj: i32, k: i32, n: i32, dst: usize, q0
       const cols = min(NR, n - j0);
       for (let p = 0; p < k; p++) {
         for (let jj = 0; jj < NR; jj++) {
-          const v: f32 = jj < cols ? load<f32>(b + (<usize>(p * bp + (j0 + jj) * bj) << 2)) : 0;
-          store<f32>(d + (<usize>jj << 2), v);
+          const v: f32 = jj < cols ? load<f32>(b + ((<usize>(p * bp + (j0 + jj) * bj)) << 2)) : 0;
+          store<f32>(d + ((<usize>jj) << 2), v);
         }
         d += NR * 4;
       }
@@ -95,18 +100,18 @@ function packA(a: usize, ai: i32, ap: i32, i0: i32, mc: i32, p0: i32, kc: i32, d
   for (let r = 0; r < mc; r += MR) {
     const rows = min(MR, mc - r);
     let d = dst + <usize>r * <usize>kc * 4;
-    if (rows == MR && ap == 1) {
-      const s0 = a + (<usize>((i0 + r) * ai + p0) << 2);
-      const s1 = s0 + (<usize>ai << 2);
-      const s2 = s1 + (<usize>ai << 2);
-      const s3 = s2 + (<usize>ai << 2);
+    if (rows === MR && ap === 1) {
+      const s0 = a + ((<usize>((i0 + r) * ai + p0)) << 2);
+      const s1 = s0 + ((<usize>ai) << 2);
+      const s2 = s1 + ((<usize>ai) << 2);
+      const s3 = s2 + ((<usize>ai) << 2);
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         // 4 × 4 transpose: rows of op(a) become the packed depth-major layout.
-        const x0 = v128.load(s0 + (<usize>p << 2));
-        const x1 = v128.load(s1 + (<usize>p << 2));
-        const x2 = v128.load(s2 + (<usize>p << 2));
-        const x3 = v128.load(s3 + (<usize>p << 2));
+        const x0 = v128.load(s0 + ((<usize>p) << 2));
+        const x1 = v128.load(s1 + ((<usize>p) << 2));
+        const x2 = v128.load(s2 + ((<usize>p) << 2));
+        const x3 = v128.load(s3 + ((<usize>p) << 2));
         const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
         const t1 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
         const t2 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
@@ -118,22 +123,22 @@ function packA(a: usize, ai: i32, ap: i32, i0: i32, mc: i32, p0: i32, kc: i32, d
         d += 64;
       }
       for (; p < kc; p++) {
-        store<f32>(d, load<f32>(s0 + (<usize>p << 2)));
-        store<f32>(d, load<f32>(s1 + (<usize>p << 2)), 4);
-        store<f32>(d, load<f32>(s2 + (<usize>p << 2)), 8);
-        store<f32>(d, load<f32>(s3 + (<usize>p << 2)), 12);
+        store<f32>(d, load<f32>(s0 + ((<usize>p) << 2)));
+        store<f32>(d, load<f32>(s1 + ((<usize>p) << 2)), 4);
+        store<f32>(d, load<f32>(s2 + ((<usize>p) << 2)), 8);
+        store<f32>(d, load<f32>(s3 + ((<usize>p) << 2)), 12);
         d += 16;
       }
-    } else if (rows == MR && ai == 1) {
+    } else if (rows === MR && ai === 1) {
       for (let p = 0; p < kc; p++) {
-        v128.store(d, v128.load(a + (<usize>((p0 + p) * ap + i0 + r) << 2)));
+        v128.store(d, v128.load(a + ((<usize>((p0 + p) * ap + i0 + r)) << 2)));
         d += 16;
       }
     } else {
       for (let p = 0; p < kc; p++) {
         for (let ii = 0; ii < MR; ii++) {
-          const v: f32 = ii < rows ? load<f32>(a + (<usize>((i0 + r + ii) * ai + (p0 + p) * ap) << 2)) : 0;
-          store<f32>(d + (<usize>ii << 2), v);
+          const v: f32 = ii < rows ? load<f32>(a + ((<usize>((i0 + r + ii) * ai + (p0 + p) * ap)) << 2)) : 0;
+          store<f32>(d + ((<usize>ii) << 2), v);
         }
         d += 16;
       }
@@ -145,7 +150,7 @@ function packA(a: usize, ai: i32, ap: i32, i0: i32, mc: i32, p0: i32, kc: i32, d
 function storeRow(c: usize, lo: v128, hi: v128, alpha: v128, beta: f32): void {
   let x = f32x4.mul(lo, alpha);
   let y = f32x4.mul(hi, alpha);
-  if (beta != 0) {
+  if (beta !== 0) {
     const b = f32x4.splat(beta);
     x = f32x4.add(x, f32x4.mul(v128.load(c), b));
     y = f32x4.add(y, f32x4.mul(v128.load(c, 16), b));
@@ -187,7 +192,7 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f32, be
     pb += 32;
   }
   const va = f32x4.splat(alpha);
-  const stride = <usize>ldc << 2;
+  const stride = (<usize>ldc) << 2;
   storeRow(c, c00, c01, va, beta);
   storeRow(c + stride, c10, c11, va, beta);
   storeRow(c + 2 * stride, c20, c21, va, beta);
@@ -195,11 +200,26 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f32, be
 }
 
 /**
- * Rows row0..row1 of out (m × n at c) from packed B (see packB, all n columns, depth k) and op(a)
- * (element (i, p) at a + 4·(i·ai + p·ap)). Arguments are read from the descriptor at `desc`
- * (int32 fields, see src/gemm.ts), so a worker thread runs it from one address.
+ * The gemm descriptor at `desc` (written by src/backend.ts, int32/float32 fields at byte offsets):
+ * 0 a, 4 ai, 8 ap: op(a) element (i, p) at a + 4·(i·ai + p·ap); 12 packed B (see packB); 16 out;
+ * 20 n; 24 k; 28 b, 32 bp, 36 bj: op(b) element (p, j) at b + 4·(p·bp + j·bj); 40 this thread's
+ * scratch (gemmScratchBytes); 44 alpha; 48 beta. One per thread, so a worker runs from one address.
  */
-export function gemmRows(desc: usize): void {
+export function packPanels(desc: usize, q0: i32, q1: i32): void {
+  packB(
+    <usize>load<u32>(desc, 28),
+    load<i32>(desc, 32),
+    load<i32>(desc, 36),
+    load<i32>(desc, 24),
+    load<i32>(desc, 20),
+    <usize>load<u32>(desc, 12),
+    q0,
+    q1,
+  );
+}
+
+/** Rows row0..row1 of out = alpha · op(a) · op(b) + beta · out, from packed B (see packPanels). */
+export function gemmRows(desc: usize, row0: i32, row1: i32): void {
   const a = <usize>load<u32>(desc, 0);
   const ai = load<i32>(desc, 4);
   const ap = load<i32>(desc, 8);
@@ -207,51 +227,52 @@ export function gemmRows(desc: usize): void {
   const c = <usize>load<u32>(desc, 16);
   const n = load<i32>(desc, 20);
   const k = load<i32>(desc, 24);
-  const row0 = load<i32>(desc, 28);
-  const row1 = load<i32>(desc, 32);
-  const apack = <usize>load<u32>(desc, 36);
-  const alpha = load<f32>(desc, 40);
-  const beta = load<f32>(desc, 44);
+  const apack = <usize>load<u32>(desc, 40);
+  const alpha = load<f32>(desc, 44);
+  const beta = load<f32>(desc, 48);
   const tile = apack + MC * KC * 4;
   const panels = (n + NR - 1) / NR;
-  if (k == 0) {
+  if (k === 0) {
     // op(a)·op(b) is all zeros: out = beta·out.
     for (let i = row0; i < row1; i++) {
       for (let j = 0; j < n; j++) {
-        const o = c + (<usize>(i * n + j) << 2);
-        store<f32>(o, beta == 0 ? 0 : beta * load<f32>(o));
+        const o = c + ((<usize>(i * n + j)) << 2);
+        store<f32>(o, beta === 0 ? 0 : beta * load<f32>(o));
       }
     }
     return;
   }
-  for (let i0 = row0; i0 < row1; i0 += MC) {
-    const mc = min(MC, row1 - i0);
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = min(KC, k - p0);
-      packA(a, ai, ap, i0, mc, p0, kc, apack);
-      // The first depth block applies beta; later ones accumulate.
-      const bt: f32 = p0 == 0 ? beta : 1;
-      for (let q = 0; q < panels; q++) {
-        const j0 = q * NR;
-        const cols = min(NR, n - j0);
-        const pbq = pb + (<usize>q * <usize>k + <usize>p0) * (NR * 4);
-        for (let r = 0; r < mc; r += MR) {
-          const rows = min(MR, mc - r);
-          const pa = apack + <usize>r * <usize>kc * 4;
-          const co = c + (<usize>((i0 + r) * n + j0) << 2);
-          if (rows == MR && cols == NR) {
-            micro(kc, pa, pbq, co, n, alpha, bt);
-          } else {
-            // Edge tile: the previous values go through the tile too, so beta applies uniformly.
-            for (let ii = 0; ii < rows; ii++) {
-              for (let jj = 0; jj < cols; jj++) {
-                store<f32>(tile + (<usize>(ii * NR + jj) << 2), load<f32>(co + (<usize>(ii * n + jj) << 2)));
+  for (let q0 = 0; q0 < panels; q0 += NC / NR) {
+    const q1 = min(panels, q0 + NC / NR);
+    for (let i0 = row0; i0 < row1; i0 += MC) {
+      const mc = min(MC, row1 - i0);
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kc = min(KC, k - p0);
+        packA(a, ai, ap, i0, mc, p0, kc, apack);
+        // The first depth block applies beta; later ones accumulate.
+        const bt: f32 = p0 === 0 ? beta : 1;
+        for (let q = q0; q < q1; q++) {
+          const j0 = q * NR;
+          const cols = min(NR, n - j0);
+          const pbq = pb + (<usize>q * <usize>k + <usize>p0) * (NR * 4);
+          for (let r = 0; r < mc; r += MR) {
+            const rows = min(MR, mc - r);
+            const pa = apack + <usize>r * <usize>kc * 4;
+            const co = c + ((<usize>((i0 + r) * n + j0)) << 2);
+            if (rows === MR && cols === NR) {
+              micro(kc, pa, pbq, co, n, alpha, bt);
+            } else {
+              // Edge tile: the previous values go through the tile too, so beta applies uniformly.
+              for (let ii = 0; ii < rows; ii++) {
+                for (let jj = 0; jj < cols; jj++) {
+                  store<f32>(tile + ((<usize>(ii * NR + jj)) << 2), load<f32>(co + ((<usize>(ii * n + jj)) << 2)));
+                }
               }
-            }
-            micro(kc, pa, pbq, tile, NR, alpha, bt);
-            for (let ii = 0; ii < rows; ii++) {
-              for (let jj = 0; jj < cols; jj++) {
-                store<f32>(co + (<usize>(ii * n + jj) << 2), load<f32>(tile + (<usize>(ii * NR + jj) << 2)));
+              micro(kc, pa, pbq, tile, NR, alpha, bt);
+              for (let ii = 0; ii < rows; ii++) {
+                for (let jj = 0; jj < cols; jj++) {
+                  store<f32>(co + ((<usize>(ii * n + jj)) << 2), load<f32>(tile + ((<usize>(ii * NR + jj)) << 2)));
+                }
               }
             }
           }
@@ -269,35 +290,35 @@ function dot(x: usize, y: usize, cols: i32): f32 {
   let s1 = f32x4.splat(0);
   let j = 0;
   for (; j + 8 <= cols; j += 8) {
-    const o = <usize>j << 2;
+    const o = (<usize>j) << 2;
     s0 = f32x4.add(s0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
     s1 = f32x4.add(s1, f32x4.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
   }
   let s = hsum(f32x4.add(s0, s1));
-  for (; j < cols; j++) s += load<f32>(x + (<usize>j << 2)) * load<f32>(y + (<usize>j << 2));
+  for (; j < cols; j++) s += load<f32>(x + ((<usize>j) << 2)) * load<f32>(y + ((<usize>j) << 2));
   return s;
 }
 
 export function rowSumSquares(x: usize, rows: i32, cols: i32, out: usize): void {
   for (let i = 0; i < rows; i++) {
-    const r = x + (<usize>(i * cols) << 2);
-    store<f64>(out + (<usize>i << 3), <f64>dot(r, r, cols));
+    const r = x + ((<usize>(i * cols)) << 2);
+    store<f64>(out + ((<usize>i) << 3), <f64>dot(r, r, cols));
   }
 }
 
 /** out[i, :] = x[i, :] · scales[i]; out may equal x. */
 export function scaleRows(x: usize, rows: i32, cols: i32, scales: usize, out: usize): void {
   for (let i = 0; i < rows; i++) {
-    const f = <f32>load<f64>(scales + (<usize>i << 3));
+    const f = <f32>load<f64>(scales + ((<usize>i) << 3));
     const vf = f32x4.splat(f);
-    const r = <usize>(i * cols) << 2;
+    const r = (<usize>(i * cols)) << 2;
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
-      const o = r + (<usize>j << 2);
+      const o = r + ((<usize>j) << 2);
       v128.store(out + o, f32x4.mul(v128.load(x + o), vf));
     }
     for (; j < cols; j++) {
-      const o = r + (<usize>j << 2);
+      const o = r + ((<usize>j) << 2);
       store<f32>(out + o, load<f32>(x + o) * f);
     }
   }
@@ -306,9 +327,9 @@ export function scaleRows(x: usize, rows: i32, cols: i32, scales: usize, out: us
 function rowMax(r: usize, cols: i32): f32 {
   let m = f32x4.splat(-Infinity);
   let j = 0;
-  for (; j + 4 <= cols; j += 4) m = f32x4.max(m, v128.load(r + (<usize>j << 2)));
+  for (; j + 4 <= cols; j += 4) m = f32x4.max(m, v128.load(r + ((<usize>j) << 2)));
   let s = hmax(m);
-  for (; j < cols; j++) s = max(s, load<f32>(r + (<usize>j << 2)));
+  for (; j < cols; j++) s = max(s, load<f32>(r + ((<usize>j) << 2)));
   return s;
 }
 
@@ -318,16 +339,16 @@ function sumExp(r: usize, cols: i32, shift: f32, out: usize): f32 {
   let s0 = f32x4.splat(0);
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
-    const o = <usize>j << 2;
+    const o = (<usize>j) << 2;
     const e = vexp(f32x4.sub(v128.load(r + o), vs));
-    if (out != 0) v128.store(out + o, e);
+    if (out !== 0) v128.store(out + o, e);
     s0 = f32x4.add(s0, e);
   }
   let s = hsum(s0);
   for (; j < cols; j++) {
-    const o = <usize>j << 2;
+    const o = (<usize>j) << 2;
     const e = sexp(load<f32>(r + o) - shift);
-    if (out != 0) store<f32>(out + o, e);
+    if (out !== 0) store<f32>(out + o, e);
     s += e;
   }
   return s;
@@ -335,30 +356,30 @@ function sumExp(r: usize, cols: i32, shift: f32, out: usize): f32 {
 
 export function rowCrossEntropy(x: usize, rows: i32, cols: i32, targets: usize, out: usize): void {
   for (let i = 0; i < rows; i++) {
-    const r = x + (<usize>(i * cols) << 2);
+    const r = x + ((<usize>(i * cols)) << 2);
     const m = rowMax(r, cols);
     const s = sumExp(r, cols, m, 0);
-    const t = load<f32>(r + (<usize>load<i32>(targets + (<usize>i << 2)) << 2));
+    const t = load<f32>(r + ((<usize>load<i32>(targets + ((<usize>i) << 2))) << 2));
     // (max − target) first: both terms are then ≥ 0 and no cancellation occurs.
-    store<f64>(out + (<usize>i << 3), <f64>m - <f64>t + Math.log(<f64>s));
+    store<f64>(out + ((<usize>i) << 3), <f64>m - <f64>t + Math.log(<f64>s));
   }
 }
 
 /** out = softmax of each row of x (out may equal x); logSumExp (f64) per row. */
 export function rowSoftmax(x: usize, rows: i32, cols: i32, out: usize, logSumExp: usize): void {
   for (let i = 0; i < rows; i++) {
-    const o = <usize>(i * cols) << 2;
+    const o = (<usize>(i * cols)) << 2;
     const m = rowMax(x + o, cols);
     const s = sumExp(x + o, cols, m, out + o);
-    store<f64>(logSumExp + (<usize>i << 3), <f64>m + Math.log(<f64>s));
+    store<f64>(logSumExp + ((<usize>i) << 3), <f64>m + Math.log(<f64>s));
     const inv = f32x4.splat(<f32>(1 / <f64>s));
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
-      const p = out + o + (<usize>j << 2);
+      const p = out + o + ((<usize>j) << 2);
       v128.store(p, f32x4.mul(v128.load(p), inv));
     }
     for (; j < cols; j++) {
-      const p = out + o + (<usize>j << 2);
+      const p = out + o + ((<usize>j) << 2);
       store<f32>(p, load<f32>(p) * f32x4.extract_lane(inv, 0));
     }
   }
@@ -367,18 +388,18 @@ export function rowSoftmax(x: usize, rows: i32, cols: i32, out: usize, logSumExp
 /** out[i] = scales[i] · (grad[i] − (x̂_i · grad[i]) x̂_i); out may equal grad. */
 export function rowNormalizeBackward(xHat: usize, grad: usize, rows: i32, cols: i32, scales: usize, out: usize): void {
   for (let i = 0; i < rows; i++) {
-    const o = <usize>(i * cols) << 2;
+    const o = (<usize>(i * cols)) << 2;
     const d = f32x4.splat(dot(xHat + o, grad + o, cols));
-    const f = <f32>load<f64>(scales + (<usize>i << 3));
+    const f = <f32>load<f64>(scales + ((<usize>i) << 3));
     const vf = f32x4.splat(f);
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
-      const e = o + (<usize>j << 2);
+      const e = o + ((<usize>j) << 2);
       const g = f32x4.sub(v128.load(grad + e), f32x4.mul(d, v128.load(xHat + e)));
       v128.store(out + e, f32x4.mul(vf, g));
     }
     for (; j < cols; j++) {
-      const e = o + (<usize>j << 2);
+      const e = o + ((<usize>j) << 2);
       store<f32>(out + e, f * (load<f32>(grad + e) - f32x4.extract_lane(d, 0) * load<f32>(xHat + e)));
     }
   }
@@ -403,10 +424,10 @@ export function lifStep(
   minimum: f64,
 ): void {
   for (let i = 0; i < rows; i++) {
-    const base = <usize>(i * cols) << 2;
+    const base = (<usize>(i * cols)) << 2;
     let fired = 0;
     for (let j = 0; j < cols; j++) {
-      const e = base + (<usize>j << 2);
+      const e = base + ((<usize>j) << 2);
       const v0 = <f64>load<f32>(v + e);
       const vn = <f32>(v0 + leak * (<f64>load<f32>(current + e) - v0));
       if (vn > load<f32>(threshold + e)) {
@@ -414,17 +435,17 @@ export function lifStep(
         store<f32>(trace + e, 1);
         store<f32>(spikes + e, 1);
         fired++;
-        if (counts != 0) store<f32>(counts + e, load<f32>(counts + e) + 1);
+        if (counts !== 0) store<f32>(counts + e, load<f32>(counts + e) + 1);
       } else {
         store<f32>(v + e, vn);
         store<f32>(trace + e, <f32>(<f64>load<f32>(trace + e) * traceDecay));
         store<f32>(spikes + e, 0);
       }
     }
-    if (adaptation != 0) {
+    if (adaptation !== 0) {
       const shift = adaptation * <f64>(fired - 1);
       for (let j = 0; j < cols; j++) {
-        const e = base + (<usize>j << 2);
+        const e = base + ((<usize>j) << 2);
         store<f32>(threshold + e, <f32>max(<f64>load<f32>(threshold + e) + shift, minimum));
       }
     }
@@ -446,7 +467,7 @@ export function adamStep(
   clip: f64,
 ): void {
   for (let k = 0; k < count; k++) {
-    const e = <usize>k << 2;
+    const e = (<usize>k) << 2;
     const g = <f64>load<f32>(grad + e);
     const mk = beta1 * <f64>load<f32>(m + e) + (1 - beta1) * g;
     const vk = beta2 * <f64>load<f32>(v + e) + (1 - beta2) * g * g;
@@ -465,7 +486,7 @@ export function adamStep(
  */
 export function outerRows(w: usize, row0: i32, rows: i32, cols: i32, alpha: f32, terms: usize, count: i32): void {
   for (let i = 0; i < rows; i++) {
-    const r = w + (<usize>(i * cols) << 2);
+    const r = w + ((<usize>(i * cols)) << 2);
     let a = alpha;
     let t = 0;
     do {
@@ -474,16 +495,16 @@ export function outerRows(w: usize, row0: i32, rows: i32, cols: i32, alpha: f32,
       let v1: usize = 0;
       let v2: usize = 0;
       if (t < count) {
-        const rec = terms + (<usize>t << 4);
+        const rec = terms + ((<usize>t) << 4);
         v1 = <usize>load<u32>(rec, 8);
-        c1 = <f32>(load<f64>(rec) * <f64>load<f32>(<usize>load<u32>(rec, 12) + (<usize>(row0 + i) << 2)));
+        c1 = <f32>(load<f64>(rec) * <f64>load<f32>(<usize>load<u32>(rec, 12) + ((<usize>(row0 + i)) << 2)));
       }
       if (t + 1 < count) {
-        const rec = terms + (<usize>(t + 1) << 4);
+        const rec = terms + ((<usize>(t + 1)) << 4);
         v2 = <usize>load<u32>(rec, 8);
-        c2 = <f32>(load<f64>(rec) * <f64>load<f32>(<usize>load<u32>(rec, 12) + (<usize>(row0 + i) << 2)));
+        c2 = <f32>(load<f64>(rec) * <f64>load<f32>(<usize>load<u32>(rec, 12) + ((<usize>(row0 + i)) << 2)));
       }
-      if (c1 == 0) {
+      if (c1 === 0) {
         // Skip an inactive term (a silent post-synaptic neuron).
         c1 = c2;
         v1 = v2;
@@ -491,35 +512,38 @@ export function outerRows(w: usize, row0: i32, rows: i32, cols: i32, alpha: f32,
       }
       const va = f32x4.splat(a);
       let j = 0;
-      if (c2 != 0) {
+      if (c2 !== 0) {
         const k1 = f32x4.splat(c1);
         const k2 = f32x4.splat(c2);
         for (; j + 4 <= cols; j += 4) {
-          const o = <usize>j << 2;
+          const o = (<usize>j) << 2;
           const x = f32x4.mul(v128.load(r + o), va);
-          v128.store(r + o, f32x4.add(f32x4.add(x, f32x4.mul(v128.load(v1 + o), k1)), f32x4.mul(v128.load(v2 + o), k2)));
+          v128.store(
+            r + o,
+            f32x4.add(f32x4.add(x, f32x4.mul(v128.load(v1 + o), k1)), f32x4.mul(v128.load(v2 + o), k2)),
+          );
         }
         for (; j < cols; j++) {
-          const o = <usize>j << 2;
+          const o = (<usize>j) << 2;
           store<f32>(r + o, load<f32>(r + o) * a + c1 * load<f32>(v1 + o) + c2 * load<f32>(v2 + o));
         }
-      } else if (c1 != 0) {
+      } else if (c1 !== 0) {
         const k1 = f32x4.splat(c1);
         for (; j + 4 <= cols; j += 4) {
-          const o = <usize>j << 2;
+          const o = (<usize>j) << 2;
           v128.store(r + o, f32x4.add(f32x4.mul(v128.load(r + o), va), f32x4.mul(v128.load(v1 + o), k1)));
         }
         for (; j < cols; j++) {
-          const o = <usize>j << 2;
+          const o = (<usize>j) << 2;
           store<f32>(r + o, load<f32>(r + o) * a + c1 * load<f32>(v1 + o));
         }
-      } else if (a != 1) {
+      } else if (a !== 1) {
         for (; j + 4 <= cols; j += 4) {
-          const o = <usize>j << 2;
+          const o = (<usize>j) << 2;
           v128.store(r + o, f32x4.mul(v128.load(r + o), va));
         }
         for (; j < cols; j++) {
-          const o = <usize>j << 2;
+          const o = (<usize>j) << 2;
           store<f32>(r + o, load<f32>(r + o) * a);
         }
       }

@@ -20,7 +20,7 @@ import {
   type OuterTerm,
 } from '@contraspike/core';
 import { type Kernels, MAXIMUM_PAGES, PAGE } from './module.js';
-import { CONTROL_BYTES, type WorkerPool } from './threads.js';
+import { JobKind, type WorkerPool } from './threads.js';
 
 export const capabilities: BackendCapabilities = Object.freeze({
   device: 'wasm',
@@ -30,9 +30,8 @@ export const capabilities: BackendCapabilities = Object.freeze({
 
 /** Where the workers' control words start (the module's static data ends below). */
 export const CONTROL_BASE = 8192;
-/** One gemm descriptor (12 int32/float32 fields) per thread, 64 bytes apart. */
-const DESC_BASE = 12288;
-const DESC_BYTES = 64;
+/** One gemm descriptor (13 int32/float32 fields) per thread, 64 bytes apart, from byte 12288. */
+export const descriptor = (thread: number) => 12288 + 64 * thread;
 /** Threads supported: the descriptors must fit below the arena. */
 export const MAX_THREADS = 64;
 /** Where the arena starts. */
@@ -43,6 +42,8 @@ const ALIGN = 64;
 const NR = 8;
 /** Rows of out per micro-kernel tile; thread shares are multiples of it. */
 const MR = 4;
+/** Rows of out packed and computed per block (as in the kernels). */
+const MC = 128;
 /** Multiply-adds below which a gemm stays on one thread (the hand-off costs tens of µs). */
 const PARALLEL_WORK = 1 << 21;
 /** Bytes of W that outerUpdate streams through the memory at a time (L2-resident). */
@@ -80,6 +81,11 @@ export class WasmBackend implements Backend {
   /** Threads a large gemm runs on (this one plus the workers). */
   get threads(): number {
     return 1 + (this.pool?.size ?? 0);
+  }
+
+  /** Chunks of parallel kernels run by worker threads so far (0 on one thread). */
+  get workerChunks(): number {
+    return this.pool?.workerChunks ?? 0;
   }
 
   /** Bytes of memory the kernels use now (it grows on demand, never shrinks). */
@@ -154,24 +160,15 @@ export class WasmBackend implements Backend {
     const pc = this.alloc(bytes32(m * n));
     const panels = Math.ceil(n / NR);
     const packed = this.alloc(bytes32(panels * NR * k));
-    const work = m * n * k;
-    const threads = this.pool && work >= PARALLEL_WORK && m >= 2 * MR ? Math.min(this.threads, Math.floor(m / MR)) : 1;
+    const pool = this.pool && m * n * k >= PARALLEL_WORK ? this.pool : undefined;
+    const threads = pool ? this.threads : 1;
     const scratch: number[] = [];
     for (let t = 0; t < threads; t++) scratch.push(this.alloc(this.scratchBytes));
     this.commit();
-    this.put(a.data, pa, aSize);
-    this.put(b.data, pb, bSize);
-    if (beta !== 0) this.put(out.data, pc, m * n);
-    // Element (p, j) of op(b) is b[p·bp + j·bj]; element (i, p) of op(a) is a[i·ai + p·ap].
-    this.kernels.packB(pb, transB ? 1 : n, transB ? k : 1, k, n, packed, 0, panels);
-    const descs: number[] = [];
-    // Rows split evenly in multiples of the tile height.
-    const share = Math.ceil(m / threads / MR) * MR;
+    pool?.close();
     for (let t = 0; t < threads; t++) {
-      const row0 = Math.min(m, t * share);
-      const row1 = Math.min(m, row0 + share);
-      const d = DESC_BASE + t * DESC_BYTES;
-      const i = d >>> 2;
+      // The descriptor read by gemmRows and packPanels (see assembly/kernels.ts).
+      const i = descriptor(t) >>> 2;
       const i32 = this.i32;
       i32[i] = pa;
       i32[i + 1] = transA ? 1 : a.cols;
@@ -180,18 +177,24 @@ export class WasmBackend implements Backend {
       i32[i + 4] = pc;
       i32[i + 5] = n;
       i32[i + 6] = k;
-      i32[i + 7] = row0;
-      i32[i + 8] = row1;
-      i32[i + 9] = scratch[t] as number;
-      this.f32[i + 10] = alpha;
-      this.f32[i + 11] = beta;
-      descs.push(d);
+      i32[i + 7] = pb;
+      i32[i + 8] = transB ? 1 : n;
+      i32[i + 9] = transB ? k : 1;
+      i32[i + 10] = scratch[t] as number;
+      this.f32[i + 11] = alpha;
+      this.f32[i + 12] = beta;
     }
-    if (threads > 1 && this.pool) {
-      const kernels = this.kernels;
-      this.pool.run(descs, () => kernels.gemmRows(descs[0] as number));
+    this.put(a.data, pa, aSize);
+    this.put(b.data, pb, bSize);
+    if (beta !== 0) this.put(out.data, pc, m * n);
+    const desc = descriptor(0);
+    if (pool) {
+      // Chunks small enough that a thread the OS runs late leaves little for the others to wait on.
+      pool.run(JobKind.Pack, desc, panels, Math.max(1, Math.ceil(panels / (4 * threads))));
+      pool.run(JobKind.Gemm, desc, m, Math.min(MC, Math.max(MR, Math.ceil(m / (4 * threads) / MR) * MR)));
     } else {
-      this.kernels.gemmRows(descs[0] as number);
+      this.kernels.packPanels(desc, 0, panels);
+      this.kernels.gemmRows(desc, 0, m);
     }
     this.get(pc, out.data, m * n);
   }

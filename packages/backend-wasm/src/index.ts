@@ -1,5 +1,5 @@
 import { BackendError, type BackendProvider } from '@contraspike/core';
-import { ARENA_BASE, CONTROL_BASE, WasmBackend } from './backend.js';
+import { ARENA_BASE, CONTROL_BASE, descriptor, WasmBackend } from './backend.js';
 import { compileKernels, createMemory, instantiate, PAGE } from './module.js';
 import { checkWasmOptions, defaultThreads, type WasmOptions } from './options.js';
 import { threadsUnavailable, WorkerPool } from './threads.js';
@@ -37,7 +37,9 @@ export const wasmBackend = Object.freeze({
     const module = await compileKernels(shared);
     const memory = createMemory(shared, Math.max(INITIAL_PAGES, ARENA_BASE / PAGE));
     const kernels = instantiate(module, memory);
-    const pool = shared ? await WorkerPool.start(threads - 1, module, memory, CONTROL_BASE) : undefined;
+    const pool = shared
+      ? await WorkerPool.start(threads - 1, module, memory, CONTROL_BASE, descriptor, kernels)
+      : undefined;
     return new WasmBackend(memory, kernels, pool);
   },
 }) satisfies BackendProvider<WasmOptions>;

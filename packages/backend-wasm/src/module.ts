@@ -8,8 +8,8 @@ import { PLAIN_WASM, SHARED_WASM } from './generated/wasm.js';
 /** The kernels' exports (addresses are byte offsets into the imported memory). */
 export interface Kernels {
   gemmScratchBytes(): number;
-  packB(b: number, bp: number, bj: number, k: number, n: number, dst: number, q0: number, q1: number): void;
-  gemmRows(desc: number): void;
+  packPanels(desc: number, q0: number, q1: number): void;
+  gemmRows(desc: number, row0: number, row1: number): void;
   rowSumSquares(x: number, rows: number, cols: number, out: number): void;
   scaleRows(x: number, rows: number, cols: number, scales: number, out: number): void;
   rowCrossEntropy(x: number, rows: number, cols: number, targets: number, out: number): void;

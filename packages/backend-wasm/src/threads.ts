@@ -1,28 +1,56 @@
 /**
  * Worker threads sharing the kernels' memory. The Backend API is synchronous, so a parallel kernel
- * hands each worker a descriptor address, runs its own share on the calling thread, then blocks in
- * `Atomics.wait` until every worker has signalled completion — possible on Node's main thread and in
- * workers, not on a browser's main thread, where the backend runs on one thread.
+ * publishes a job — `chunks` chunks of work, each one call of a kernel on a range — and the calling
+ * thread works on it too, taking chunks from a shared counter like every worker, then blocks in
+ * `Atomics.wait` until all chunks are finished. A worker that the OS does not schedule in time takes
+ * no chunk and delays nothing. Blocking is allowed on Node's main thread and in workers, not on a
+ * browser's main thread, where the backend runs on one thread.
  *
- * Each worker owns four int32 control words in the shared memory: [sequence, done, descriptor, failed].
- * The caller stores a descriptor, bumps the sequence and notifies; the worker runs `gemmRows` on it,
- * stores the sequence into `done` and notifies back. Descriptor 0 tells the worker to stop.
+ * Control words (int32, shared): the job's sequence number (workers wait on it), the chunk counter
+ * `job << 16 | next chunk` (taken by compare-and-swap, so a late worker still holding an old job's
+ * parameters can never take a chunk of a newer job), chunks finished, a failure flag, and the job's
+ * kind, chunk count, chunk size and range end. While parameters are written the counter is CLOSED.
  */
 import { BackendError } from '@contraspike/core';
 
 const SEQ = 0;
-const DONE = 1;
-const DESC = 2;
+const COUNTER = 1;
+const FINISHED = 2;
 const FAILED = 3;
-/** Bytes of control words per worker. */
-export const CONTROL_BYTES = 16;
+const KIND = 4;
+const CHUNKS = 5;
+const CHUNK_SIZE = 6;
+const END = 7;
+const STOP = 8;
+/** Chunks the workers have run, in total (a diagnostic). */
+const WORKER_CHUNKS = 9;
+/** Bytes of control words. */
+export const CONTROL_BYTES = 64;
+const JOBS = 0x7fff;
+const CLOSED = JOBS << 16;
+
+/** What a job runs on each chunk [start, end) of its range, with each thread's descriptor. */
+export const JobKind = {
+  /** packPanels(desc, q0, q1) */
+  Pack: 0,
+  /** gemmRows(desc, row0, row1) */
+  Gemm: 1,
+} as const;
+export type JobKind = (typeof JobKind)[keyof typeof JobKind];
+
+/** The kernels a job may run. */
+export interface JobKernels {
+  packPanels(desc: number, start: number, end: number): void;
+  gemmRows(desc: number, start: number, end: number): void;
+}
 
 /** The worker's program, evaluated as a CommonJS script (so it needs no file of its own). */
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { module, memory, control } = workerData;
+const { module, memory, control, desc } = workerData;
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-const ctl = new Int32Array(memory.buffer, control, 4);
+const ctl = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
+const run = [exports.packPanels, exports.gemmRows];
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
@@ -30,15 +58,26 @@ for (;;) {
   const seq = Atomics.load(ctl, ${SEQ});
   if (seq === seen) continue;
   seen = seq;
-  const desc = Atomics.load(ctl, ${DESC});
-  if (desc === 0) break;
-  try {
-    exports.gemmRows(desc);
-  } catch (error) {
-    Atomics.store(ctl, ${FAILED}, 1);
+  if (Atomics.load(ctl, ${STOP}) !== 0) break;
+  const job = seq % ${JOBS};
+  const kernel = run[Atomics.load(ctl, ${KIND})];
+  const chunks = Atomics.load(ctl, ${CHUNKS});
+  const size = Atomics.load(ctl, ${CHUNK_SIZE});
+  const end = Atomics.load(ctl, ${END});
+  for (;;) {
+    const cur = Atomics.load(ctl, ${COUNTER});
+    if (cur >>> 16 !== job || (cur & 0xffff) >= chunks) break;
+    if (Atomics.compareExchange(ctl, ${COUNTER}, cur, cur + 1) !== cur) continue;
+    const start = (cur & 0xffff) * size;
+    try {
+      kernel(desc, start, Math.min(end, start + size));
+    } catch (error) {
+      Atomics.store(ctl, ${FAILED}, 1);
+    }
+    Atomics.add(ctl, ${WORKER_CHUNKS}, 1);
+    Atomics.add(ctl, ${FINISHED}, 1);
+    Atomics.notify(ctl, ${FINISHED});
   }
-  Atomics.store(ctl, ${DONE}, seq);
-  Atomics.notify(ctl, ${DONE});
 }
 `;
 
@@ -54,8 +93,7 @@ type WorkerConstructor = new (
 ) => NodeWorker;
 
 /** Whether the current thread may block in `Atomics.wait` (false on a browser's main thread). */
-export function canBlock(): boolean {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return false;
+function canBlock(): boolean {
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1);
     return true;
@@ -66,7 +104,9 @@ export function canBlock(): boolean {
 
 /** Why this environment cannot run worker threads, or undefined when it can. */
 export function threadsUnavailable(): string | undefined {
-  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is unavailable here';
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
+    return 'SharedArrayBuffer is unavailable here';
+  }
   if (!canBlock()) return 'this thread may not block in Atomics.wait (a browser main thread)';
   if (typeof process !== 'object' || typeof process.versions?.node !== 'string') {
     return 'worker threads are supported in Node only';
@@ -77,22 +117,29 @@ export function threadsUnavailable(): string | undefined {
 /** Worker threads, each running the kernels on the shared memory. */
 export class WorkerPool {
   private readonly ctl: Int32Array;
+  private seq = 0;
   private disposed = false;
 
   private constructor(
     private readonly workers: readonly NodeWorker[],
     memory: WebAssembly.Memory,
-    private readonly control: number,
+    control: number,
+    private readonly kernels: JobKernels,
   ) {
-    this.ctl = new Int32Array(memory.buffer, control, (CONTROL_BYTES / 4) * workers.length);
+    this.ctl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   }
 
-  /** Starts `count` workers on `memory` (shared), their control words at byte `control`. */
+  /**
+   * Starts `count` workers on `memory` (shared): control words at byte `control`, worker w's
+   * descriptor at `descriptor(w + 1)` (this thread uses `descriptor(0)`).
+   */
   static async start(
     count: number,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     control: number,
+    descriptor: (thread: number) => number,
+    kernels: JobKernels,
   ): Promise<WorkerPool> {
     let Worker: WorkerConstructor;
     try {
@@ -109,7 +156,7 @@ export class WorkerPool {
           new Worker(WORKER_SOURCE, {
             eval: true,
             name: `contraspike-wasm-${w + 1}`,
-            workerData: { module, memory, control: control + w * CONTROL_BYTES },
+            workerData: { module, memory, control, desc: descriptor(w + 1) },
           }),
         );
       }
@@ -133,54 +180,63 @@ export class WorkerPool {
     }
     // Idle workers never keep a process alive.
     for (const worker of workers) worker.unref();
-    return new WorkerPool(workers, memory, control);
+    return new WorkerPool(workers, memory, control, kernels);
   }
 
   get size(): number {
     return this.workers.length;
   }
 
+  /** Chunks of parallel jobs that the workers (not the calling thread) have run so far. */
+  get workerChunks(): number {
+    return Atomics.load(this.ctl, WORKER_CHUNKS);
+  }
+
+  /** Call before writing a job's descriptors: no late worker can take a chunk until {@link run}. */
+  close(): void {
+    Atomics.store(this.ctl, COUNTER, CLOSED);
+  }
+
   /**
-   * Runs `gemmRows(descs[w + 1])` on worker w and `local()` on this thread, and returns when all are
-   * done. `descs[0]` is this thread's share (run by `local`).
+   * Runs `kind` on [0, end) in chunks of `size` on this thread (descriptor `desc`) and the workers,
+   * and returns when every chunk is finished.
    */
-  run(descs: readonly number[], local: () => void): void {
+  run(kind: JobKind, desc: number, end: number, size: number): void {
     const ctl = this.ctl;
-    const jobs = descs.length - 1;
-    const expected: number[] = [];
-    for (let w = 0; w < jobs; w++) {
-      const base = w * (CONTROL_BYTES / 4);
-      Atomics.store(ctl, base + DESC, descs[w + 1] as number);
-      expected.push(Atomics.add(ctl, base + SEQ, 1) + 1);
-      Atomics.notify(ctl, base + SEQ);
+    const chunks = Math.ceil(end / size);
+    this.seq = (this.seq % (JOBS - 1)) + 1;
+    const job = this.seq;
+    Atomics.store(ctl, KIND, kind);
+    Atomics.store(ctl, CHUNKS, chunks);
+    Atomics.store(ctl, CHUNK_SIZE, size);
+    Atomics.store(ctl, END, end);
+    Atomics.store(ctl, FINISHED, 0);
+    Atomics.store(ctl, COUNTER, job << 16);
+    Atomics.store(ctl, SEQ, Atomics.load(ctl, SEQ) + 1);
+    Atomics.notify(ctl, SEQ);
+    const kernel = kind === JobKind.Pack ? this.kernels.packPanels : this.kernels.gemmRows;
+    for (;;) {
+      const cur = Atomics.load(ctl, COUNTER);
+      if ((cur & 0xffff) >= chunks) break;
+      if (Atomics.compareExchange(ctl, COUNTER, cur, cur + 1) !== cur) continue;
+      const start = (cur & 0xffff) * size;
+      kernel(desc, start, Math.min(end, start + size));
+      Atomics.add(ctl, FINISHED, 1);
     }
-    local();
-    let failed = false;
-    for (let w = 0; w < jobs; w++) {
-      const base = w * (CONTROL_BYTES / 4);
-      for (let done = Atomics.load(ctl, base + DONE); done !== expected[w]; done = Atomics.load(ctl, base + DONE)) {
-        Atomics.wait(ctl, base + DONE, done);
-      }
-      if (Atomics.exchange(ctl, base + FAILED, 0) !== 0) failed = true;
+    for (let done = Atomics.load(ctl, FINISHED); done < chunks; done = Atomics.load(ctl, FINISHED)) {
+      Atomics.wait(ctl, FINISHED, done);
     }
-    if (failed) throw new BackendError('wasm: a kernel failed on a worker thread');
+    if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new BackendError('wasm: a kernel failed on a worker thread');
   }
 
   /** Stops and terminates every worker. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (let w = 0; w < this.workers.length; w++) {
-      const base = w * (CONTROL_BYTES / 4);
-      Atomics.store(this.ctl, base + DESC, 0);
-      Atomics.add(this.ctl, base + SEQ, 1);
-      Atomics.notify(this.ctl, base + SEQ);
-      void this.workers[w]?.terminate();
-    }
-  }
-
-  /** Byte address of the control words (for tests). */
-  get controlAddress(): number {
-    return this.control;
+    this.close();
+    Atomics.store(this.ctl, STOP, 1);
+    Atomics.add(this.ctl, SEQ, 1);
+    Atomics.notify(this.ctl, SEQ);
+    for (const worker of this.workers) void worker.terminate();
   }
 }

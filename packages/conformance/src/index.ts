@@ -1,3 +1,4 @@
+export { type CrossCheckOptions, crossCheck } from './cross-check.js';
 export { type CsdpCase, csdpCases, type InfonceCase, infonceCases, type Tensor, tensorToMatrix } from './fixtures.js';
 export * from './oracle.js';
 export { type ConformanceOptions, randomMatrix, runConformance } from './suite.js';

@@ -3,11 +3,10 @@
  * WebGL2 against js on random inputs.
  */
 import { jsBackend } from '@contraspike/backend-js';
-import { runConformance } from '@contraspike/conformance';
+import { crossCheck, runConformance } from '@contraspike/conformance';
 import { BackendError, getBackend, listBackends, ready, registerBackend, resetBackends } from '@contraspike/core';
 import { describe, expect, it } from 'vitest';
 import { gpujsBackend } from '../../src/index.js';
-import { crossCheck } from '../cross-check.js';
 
 describe('gpujs in the browser', () => {
   it('gpu.js really runs WebGL2 here, and the backend says so', async () => {
@@ -65,4 +64,4 @@ describe('gpujs in the browser', () => {
 
 runConformance(gpujsBackend, { createOptions: { mode: 'webgl2' } });
 runConformance(jsBackend);
-crossCheck('webgl2');
+crossCheck(gpujsBackend, { reference: jsBackend, createOptions: { mode: 'webgl2' } });

@@ -1,21 +1,35 @@
 /**
- * crossCheck(mode): gpujs in `mode` against js on seeded random inputs of several shapes — square
- * and not, one row, odd sizes — for every kernel and for both algorithms, within the float32
- * tolerance. Run in Node (cpu, webasm) and in the browser (webgl2).
+ * crossCheck(provider, { reference }): a backend against a reference backend (normally reference) on seeded
+ * random inputs of several shapes — square and not, one row, odd sizes, and optionally large gemms
+ * (e.g. big enough to be split across threads) — for every kernel, in place where the interface
+ * allows it, and for both algorithms, within the tolerance of the candidate's declared precision.
  */
-import { jsBackend } from '@contraspike/backend-js';
 import {
-  gemmOracle,
-  maxAbs,
-  outerUpdateOracle,
-  randomMatrix,
-  rowNormalizeBackwardOracle,
-  type Tolerance,
-  toleranceFor,
-} from '@contraspike/conformance';
-import { type Backend, CSDPRule, type Matrix, Random, SpikeContrastiveLoss } from '@contraspike/core';
+  type Backend,
+  type BackendProvider,
+  CSDPRule,
+  type Matrix,
+  Random,
+  SpikeContrastiveLoss,
+} from '@contraspike/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GpujsBackend, type GpujsMode, gpujsBackend } from '../src/index.js';
+import { gemmOracle, outerUpdateOracle, rowNormalizeBackwardOracle } from './oracle.js';
+import { randomMatrix } from './suite.js';
+import { maxAbs, type Tolerance, toleranceFor } from './tolerance.js';
+
+/** Options of {@link crossCheck}. */
+export interface CrossCheckOptions<Options> {
+  /** The backend whose results are taken as right (created with no options), e.g. reference. */
+  readonly reference: BackendProvider<never>;
+  /** Passed to the candidate's `create`. */
+  readonly createOptions?: Options;
+  /** Names the describe block (default: provider name and options). */
+  readonly label?: string;
+  /** Extra gemm shapes `[m, k, n]`, run with every transpose, with and without alpha/beta. */
+  readonly gemmShapes?: ReadonlyArray<readonly [number, number, number]>;
+  /** Seed of the random inputs. */
+  readonly seed?: number;
+}
 
 /** [rows, cols] of the matrices the kernels see. */
 const SHAPES: ReadonlyArray<readonly [number, number]> = [
@@ -37,34 +51,60 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tole
     const a = actual[k] as number;
     const e = expected[k] as number;
     const ok = Math.abs(a - e) <= tol.atol * scale + tol.rtol * Math.abs(e);
-    if (!ok) expect.fail(`${what}: element ${k}: gpujs ${a}, js ${e} (rtol ${tol.rtol}, atol ${tol.atol}·${scale})`);
+    if (!ok)
+      expect.fail(`${what}: element ${k}: got ${a}, reference ${e} (rtol ${tol.rtol}, atol ${tol.atol}·${scale})`);
   }
 }
 
-export function crossCheck(mode: GpujsMode): void {
-  describe(`gpujs:${mode} agrees with js`, () => {
-    let gpu: GpujsBackend;
-    let js: Backend;
+export function crossCheck<Options>(provider: BackendProvider<Options>, options: CrossCheckOptions<Options>): void {
+  const label =
+    options.label ??
+    (options.createOptions === undefined ? provider.name : `${provider.name} ${JSON.stringify(options.createOptions)}`);
+  describe(`${label} agrees with ${options.reference.name}`, () => {
+    let candidate: Backend;
+    let reference: Backend;
     let tol: Tolerance;
-    const rng = new Random(2024 + mode.length);
+    const rng = new Random(options.seed ?? 2024 + label.length);
 
     beforeAll(async () => {
-      gpu = await gpujsBackend.create({ mode }, { auto: false });
-      js = jsBackend.create();
-      tol = toleranceFor(gpu.capabilities);
+      candidate = await provider.create(options.createOptions, { auto: false });
+      reference = await options.reference.create(undefined as never, { auto: false });
+      tol = toleranceFor(candidate.capabilities);
     });
     afterAll(() => {
-      gpu?.dispose();
-      js?.dispose();
+      candidate?.dispose();
+      reference?.dispose();
     });
 
     /** Runs `kernel` on both backends with fresh copies of the same outputs and returns both. */
     function both<T>(make: () => T, kernel: (b: Backend, out: T) => void): [T, T] {
-      const outGpu = make();
-      const outJs = make();
-      kernel(gpu, outGpu);
-      kernel(js, outJs);
-      return [outGpu, outJs];
+      const outCandidate = make();
+      const outReference = make();
+      kernel(candidate, outCandidate);
+      kernel(reference, outReference);
+      return [outCandidate, outReference];
+    }
+
+    for (const [m, k, n] of options.gemmShapes ?? []) {
+      it(`gemm ${m}×${k}·${k}×${n}, every transpose, with and without alpha and beta`, () => {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const a = transA ? randomMatrix(rng, k, m) : randomMatrix(rng, m, k);
+            const b = transB ? randomMatrix(rng, n, k) : randomMatrix(rng, k, n);
+            const c = randomMatrix(rng, m, n);
+            for (const o of [
+              { transA, transB },
+              { transA, transB, alpha: -0.5, beta: 0.75 },
+            ]) {
+              const [g, j] = both(
+                () => copy(c),
+                (be, out) => be.gemm(a, b, out, o),
+              );
+              close(g.data, j.data, tol, gemmOracle(a, b, c, o).scale, `gemm ${JSON.stringify(o)}`);
+            }
+          }
+        }
+      });
     }
 
     for (const [rows, cols] of SHAPES) {
@@ -126,10 +166,10 @@ export function crossCheck(mode: GpujsMode): void {
       it(`rowNormalizeBackward and outerUpdate: ${shape}`, () => {
         const x = randomMatrix(rng, rows, cols);
         const norms = new Float64Array(rows);
-        js.rowSumSquares(x, norms);
+        reference.rowSumSquares(x, norms);
         const scales = norms.map((s) => 1 / Math.max(Math.sqrt(s), 1e-8));
         const xHat = zeros(rows, cols);
-        js.scaleRows(x, scales, xHat);
+        reference.scaleRows(x, scales, xHat);
         const grad = randomMatrix(rng, rows, cols);
         const [g, j] = both(
           () => zeros(rows, cols),
@@ -153,6 +193,39 @@ export function crossCheck(mode: GpujsMode): void {
         }
       });
 
+      it(`in place where the interface allows it: scaleRows, rowSoftmax, rowNormalizeBackward, outerUpdate: ${shape}`, () => {
+        const x = randomMatrix(rng, rows, cols, -3, 3);
+        const scales = Float64Array.from({ length: rows }, () => rng.next() + 0.5);
+        const separate = zeros(rows, cols);
+        candidate.scaleRows(x, scales, separate);
+        const inPlace = copy(x);
+        candidate.scaleRows(inPlace, scales, inPlace);
+        expect(Array.from(inPlace.data), 'scaleRows in place').toEqual(Array.from(separate.data));
+
+        const lse = new Float64Array(rows);
+        candidate.rowSoftmax(x, separate, lse);
+        const softmax = copy(x);
+        candidate.rowSoftmax(softmax, softmax, lse);
+        expect(Array.from(softmax.data), 'rowSoftmax in place').toEqual(Array.from(separate.data));
+
+        const xHat = randomMatrix(rng, rows, cols);
+        const grad = randomMatrix(rng, rows, cols);
+        candidate.rowNormalizeBackward(xHat, grad, scales, separate);
+        const g = copy(grad);
+        candidate.rowNormalizeBackward(xHat, g, scales, g);
+        expect(Array.from(g.data), 'rowNormalizeBackward in place').toEqual(Array.from(separate.data));
+
+        const terms = [0.01, -0.02].map((coef) => ({
+          coef,
+          u: randomMatrix(rng, 1, rows, 0, 1).data,
+          v: randomMatrix(rng, 1, cols, 0, 1).data,
+        }));
+        candidate.outerUpdate(x, 0.999, terms, separate);
+        const w = copy(x);
+        candidate.outerUpdate(w, 0.999, terms, w);
+        expect(Array.from(w.data), 'outerUpdate in place').toEqual(Array.from(separate.data));
+      });
+
       it(`lifStep and adamStep over several steps: ${shape}`, () => {
         for (const thresholdAdaptation of [0, 0.004]) {
           const params = { leak: 0.3, traceDecay: 0.77, thresholdAdaptation, thresholdMinimum: 0.025 };
@@ -167,8 +240,8 @@ export function crossCheck(mode: GpujsMode): void {
           const [sg, sj] = [state(), state()];
           for (let t = 0; t < 6; t++) {
             const current = randomMatrix(rng, rows, cols, 0, 0.3);
-            gpu.lifStep(current, sg, params);
-            js.lifStep(current, sj, params);
+            candidate.lifStep(current, sg, params);
+            reference.lifStep(current, sj, params);
             expect(Array.from(sg.spikes.data), `spikes at step ${t}`).toEqual(Array.from(sj.spikes.data));
             close(sg.v.data, sj.v.data, tol, 1, 'lifStep v');
             close(sg.trace.data, sj.trace.data, tol, 1, 'lifStep trace');
@@ -183,8 +256,8 @@ export function crossCheck(mode: GpujsMode): void {
         for (let step = 1; step <= 3; step++) {
           const grad = randomMatrix(rng, rows, cols, -2, 2);
           const o = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step, clip: 0.1 };
-          gpu.adamStep(pg, grad, mg, vg, o);
-          js.adamStep(pj, grad, mj, vj, o);
+          candidate.adamStep(pg, grad, mg, vg, o);
+          reference.adamStep(pj, grad, mj, vj, o);
           close(mg.data, mj.data, tol, 2, 'adamStep m');
           close(vg.data, vj.data, tol, 4, 'adamStep v');
           close(pg.data, pj.data, tol, 1, 'adamStep param');
@@ -196,14 +269,14 @@ export function crossCheck(mode: GpujsMode): void {
         const b = { rows, cols, data: a.data.map((v) => Math.abs(v + 0.2 * (rng.next() - 0.5))) };
         for (const temperature of [0.07, 0.5, 2]) {
           const lossOf = (backend: Backend) => new SpikeContrastiveLoss({ temperature, backend }).compute(a, b);
-          close([lossOf(gpu)], [lossOf(js)], tol, 1, `InfoNCE τ=${temperature}`);
+          close([lossOf(candidate)], [lossOf(reference)], tol, 1, `InfoNCE τ=${temperature}`);
         }
         const W = randomMatrix(rng, rows, cols, -0.05, 0.05);
         const spikes = (n: number) => Float32Array.from({ length: n }, () => (rng.next() < 0.4 ? 1 : 0));
         const args = [spikes(cols), spikes(rows), randomMatrix(rng, 1, cols, 0, 1).data, spikes(rows)] as const;
         const step = (backend: Backend) =>
           new CSDPRule({ lr: 0.02, decay: 0.001, backend }).contrastiveStep(W, ...args);
-        close(step(gpu).data, step(js).data, tol, 0.1, 'contrastiveStep');
+        close(step(candidate).data, step(reference).data, tol, 0.1, 'contrastiveStep');
       });
     }
   });
