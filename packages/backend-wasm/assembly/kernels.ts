@@ -282,6 +282,85 @@ export function gemmRows(desc: usize, row0: i32, row1: i32): void {
   }
 }
 
+/** The number of ones among `count` floats at a, or −1 when any value is neither 0 nor 1. */
+export function countOnes(a: usize, count: i32): i32 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let ones = i32x4.splat(0);
+  let bad = i32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    const x = v128.load(a + ((<usize>k) << 2));
+    const isOne = f32x4.eq(x, one);
+    bad = v128.or(bad, v128.not(v128.or(isOne, f32x4.eq(x, zero))));
+    ones = i32x4.sub(ones, isOne); // a true lane is −1
+  }
+  if (v128.any_true(bad)) return -1;
+  let total = i32x4.extract_lane(ones, 0) + i32x4.extract_lane(ones, 1);
+  total += i32x4.extract_lane(ones, 2) + i32x4.extract_lane(ones, 3);
+  for (; k < count; k++) {
+    const x = load<f32>(a + ((<usize>k) << 2));
+    if (x === 1) total++;
+    else if (x !== 0) return -1;
+  }
+  return total;
+}
+
+/**
+ * Event-driven out = alpha · a · b + beta · out for a binary a (m × k, 0 or 1) and b (k × n): each
+ * row of out sums the rows of b selected by the ones of a's row. The sums run in the same depth
+ * blocks and the same order as gemmRows, so the result is bit for bit the dense one. `acc` holds n
+ * floats.
+ */
+export function spikeGemm(
+  a: usize,
+  b: usize,
+  c: usize,
+  acc: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  beta: f32,
+): void {
+  const va = f32x4.splat(alpha);
+  for (let i = 0; i < m; i++) {
+    const row = a + ((<usize>(i * k)) << 2);
+    const co = c + ((<usize>(i * n)) << 2);
+    for (let p0 = 0; p0 < max(k, 1); p0 += KC) {
+      const p1 = min(k, p0 + KC);
+      memory.fill(acc, 0, (<usize>n) << 2);
+      for (let p = p0; p < p1; p++) {
+        if (load<f32>(row + ((<usize>p) << 2)) === 0) continue;
+        const br = b + ((<usize>(p * n)) << 2);
+        let j = 0;
+        for (; j + 4 <= n; j += 4) {
+          const o = (<usize>j) << 2;
+          v128.store(acc + o, f32x4.add(v128.load(acc + o), v128.load(br + o)));
+        }
+        for (; j < n; j++) {
+          const o = (<usize>j) << 2;
+          store<f32>(acc + o, load<f32>(acc + o) + load<f32>(br + o));
+        }
+      }
+      const bt: f32 = p0 === 0 ? beta : 1;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const o = (<usize>j) << 2;
+        let x = f32x4.mul(v128.load(acc + o), va);
+        if (bt !== 0) x = f32x4.add(x, f32x4.mul(v128.load(co + o), f32x4.splat(bt)));
+        v128.store(co + o, x);
+      }
+      for (; j < n; j++) {
+        const o = (<usize>j) << 2;
+        let x = load<f32>(acc + o) * alpha;
+        if (bt !== 0) x = x + load<f32>(co + o) * bt;
+        store<f32>(co + o, x);
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Row reductions and row-wise maps (x is rows × cols float32 at x; f64 vectors at out/scales)
 

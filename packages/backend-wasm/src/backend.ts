@@ -46,6 +46,8 @@ const MR = 4;
 const MC = 128;
 /** Multiply-adds below which a gemm stays on one thread (the hand-off costs tens of µs). */
 const PARALLEL_WORK = 1 << 21;
+/** A binary a with at most this fraction of ones takes the event-driven gemm (sum the rows of b it selects). */
+const SPIKE_DENSITY = 0.2;
 /** Bytes of W that outerUpdate streams through the memory at a time (L2-resident). */
 const OUTER_BLOCK_BYTES = 128 * 1024;
 
@@ -55,6 +57,7 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly capabilities = capabilities;
   private disposed = false;
+  private spikeGemms = 0;
   private top = ARENA_BASE;
   private f32!: Float32Array;
   private f64!: Float64Array;
@@ -86,6 +89,11 @@ export class WasmBackend implements Backend {
   /** Chunks of parallel kernels run by worker threads so far (0 on one thread). */
   get workerChunks(): number {
     return this.pool?.workerChunks ?? 0;
+  }
+
+  /** Gemms so far that took the event-driven path (a binary, sparse a). */
+  get eventDrivenGemms(): number {
+    return this.spikeGemms;
   }
 
   /** Bytes of memory the kernels use now (it grows on demand, never shrinks). */
@@ -164,7 +172,17 @@ export class WasmBackend implements Backend {
     const threads = pool ? this.threads : 1;
     const scratch: number[] = [];
     for (let t = 0; t < threads; t++) scratch.push(this.alloc(this.scratchBytes));
+    const acc = this.alloc(bytes32(n));
     this.commit();
+    this.put(a.data, pa, aSize);
+    this.put(b.data, pb, bSize);
+    if (beta !== 0) this.put(out.data, pc, m * n);
+    if (!transA && !transB && k > 0 && this.isSpikes(pa, aSize)) {
+      this.kernels.spikeGemm(pa, pb, pc, acc, m, n, k, alpha, beta);
+      this.spikeGemms++;
+      this.get(pc, out.data, m * n);
+      return;
+    }
     pool?.close();
     for (let t = 0; t < threads; t++) {
       // The descriptor read by gemmRows and packPanels (see assembly/kernels.ts).
@@ -184,9 +202,6 @@ export class WasmBackend implements Backend {
       this.f32[i + 11] = alpha;
       this.f32[i + 12] = beta;
     }
-    this.put(a.data, pa, aSize);
-    this.put(b.data, pb, bSize);
-    if (beta !== 0) this.put(out.data, pc, m * n);
     const desc = descriptor(0);
     if (pool) {
       // Chunks small enough that a thread the OS runs late leaves little for the others to wait on.
@@ -197,6 +212,12 @@ export class WasmBackend implements Backend {
       this.kernels.gemmRows(desc, 0, m);
     }
     this.get(pc, out.data, m * n);
+  }
+
+  /** Whether the `count` floats at `at` are spikes (0 or 1) sparse enough for the event-driven gemm. */
+  private isSpikes(at: number, count: number): boolean {
+    const ones = this.kernels.countOnes(at, count);
+    return ones >= 0 && ones <= SPIKE_DENSITY * count;
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {

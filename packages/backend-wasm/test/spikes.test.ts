@@ -1,0 +1,75 @@
+/**
+ * The event-driven gemm: for a binary, sparse a (input spikes), a · b sums the rows of b selected by
+ * the ones — bit for bit the dense product, which the same a given as aᵀ with transA runs.
+ */
+import { Random } from '@contraspike/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type WasmBackend, wasmBackend } from '../src/index.js';
+
+function spikes(rng: Random, rows: number, cols: number, p: number) {
+  return { rows, cols, data: Float32Array.from({ length: rows * cols }, () => (rng.next() < p ? 1 : 0)) };
+}
+function random(rng: Random, rows: number, cols: number) {
+  return { rows, cols, data: Float32Array.from({ length: rows * cols }, () => rng.next() * 2 - 1) };
+}
+function transpose(x: { rows: number; cols: number; data: Float32Array }) {
+  const data = new Float32Array(x.data.length);
+  for (let i = 0; i < x.rows; i++)
+    for (let j = 0; j < x.cols; j++) data[j * x.rows + i] = x.data[i * x.cols + j] as number;
+  return { rows: x.cols, cols: x.rows, data };
+}
+const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+
+for (const threads of [1, 2]) {
+  describe(`event-driven gemm, threads ${threads}`, () => {
+    let backend: WasmBackend;
+    const rng = new Random(11 + threads);
+    beforeAll(async () => {
+      backend = await wasmBackend.create({ threads });
+    });
+    afterAll(() => backend?.dispose());
+
+    it.each([
+      [256, 784, 1024, 0.1],
+      [7, 300, 19, 0.05],
+      [1, 513, 33, 0.15],
+      [64, 1, 9, 0.05],
+      [33, 260, 8, 0],
+    ])('spikes %i×%i · b %i columns, density %d: identical to the dense product', (m, k, n, p) => {
+      const a = spikes(rng, m, k, p);
+      const b = random(rng, k, n);
+      const c = random(rng, m, n);
+      const aT = transpose(a);
+      for (const o of [{}, { alpha: 0.5 }, { alpha: -1.5, beta: 0.25 }, { beta: 1 }]) {
+        const events = backend.eventDrivenGemms;
+        const sparse = { rows: m, cols: n, data: c.data.slice() };
+        const dense = { rows: m, cols: n, data: c.data.slice() };
+        backend.gemm(a, b, sparse, o);
+        expect(backend.eventDrivenGemms).toBe(events + 1);
+        backend.gemm(aT, b, dense, { ...o, transA: true });
+        expect(backend.eventDrivenGemms).toBe(events + 1);
+        expect(bits(sparse.data), JSON.stringify(o)).toEqual(bits(dense.data));
+      }
+    });
+
+    it('a dense or non-binary a takes the dense path and is still right', () => {
+      const b = random(rng, 40, 12);
+      for (const a of [
+        spikes(rng, 8, 40, 0.6),
+        { rows: 8, cols: 40, data: spikes(rng, 8, 40, 0.1).data.map((v) => v * 2) },
+      ]) {
+        const out = { rows: 8, cols: 12, data: new Float32Array(96) };
+        const events = backend.eventDrivenGemms;
+        backend.gemm(a, b, out);
+        expect(backend.eventDrivenGemms).toBe(events);
+        for (let i = 0; i < 8; i++) {
+          for (let j = 0; j < 12; j++) {
+            let s = 0;
+            for (let q = 0; q < 40; q++) s += (a.data[i * 40 + q] as number) * (b.data[q * 12 + j] as number);
+            expect(out.data[i * 12 + j]).toBeCloseTo(s, 4);
+          }
+        }
+      }
+    });
+  });
+}
