@@ -306,17 +306,24 @@ export function countOnes(a: usize, count: i32): i32 {
   return total;
 }
 
+/** out = alpha·acc + bt·out on 4 lanes, as storeRow does (bt = 0 ignores out). */
+function storeLanes(o: usize, acc: v128, alpha: v128, bt: f32): void {
+  let x = f32x4.mul(acc, alpha);
+  if (bt !== 0) x = f32x4.add(x, f32x4.mul(v128.load(o), f32x4.splat(bt)));
+  v128.store(o, x);
+}
+
 /**
  * Event-driven out = alpha · a · b + beta · out for a binary a (m × k, 0 or 1) and b (k × n): each
- * row of out sums the rows of b selected by the ones of a's row. The sums run in the same depth
- * blocks and the same order as gemmRows, so the result is bit for bit the dense one. `acc` holds n
- * floats.
+ * row of out sums the rows of b selected by the ones of a's row, 16 columns at a time in registers.
+ * The sums run in the same depth blocks and the same order as gemmRows, so the result is bit for bit
+ * the dense one. `idx` holds k int32 (the ones of a row).
  */
 export function spikeGemm(
   a: usize,
   b: usize,
   c: usize,
-  acc: usize,
+  idx: usize,
   m: i32,
   n: i32,
   k: i32,
@@ -324,38 +331,69 @@ export function spikeGemm(
   beta: f32,
 ): void {
   const va = f32x4.splat(alpha);
+  const rowBytes = (<usize>n) << 2;
   for (let i = 0; i < m; i++) {
     const row = a + ((<usize>(i * k)) << 2);
+    let ones = 0;
+    for (let p = 0; p < k; p++) {
+      if (load<f32>(row + ((<usize>p) << 2)) !== 0) {
+        store<i32>(idx + ((<usize>ones) << 2), p);
+        ones++;
+      }
+    }
     const co = c + ((<usize>(i * n)) << 2);
-    for (let p0 = 0; p0 < max(k, 1); p0 += KC) {
-      const p1 = min(k, p0 + KC);
-      memory.fill(acc, 0, (<usize>n) << 2);
-      for (let p = p0; p < p1; p++) {
-        if (load<f32>(row + ((<usize>p) << 2)) === 0) continue;
-        const br = b + ((<usize>(p * n)) << 2);
-        let j = 0;
-        for (; j + 4 <= n; j += 4) {
-          const o = (<usize>j) << 2;
-          v128.store(acc + o, f32x4.add(v128.load(acc + o), v128.load(br + o)));
+    let j = 0;
+    for (; j + 16 <= n; j += 16) {
+      const col = (<usize>j) << 2;
+      let q = 0;
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        let s0 = f32x4.splat(0);
+        let s1 = f32x4.splat(0);
+        let s2 = f32x4.splat(0);
+        let s3 = f32x4.splat(0);
+        for (; q < ones; q++) {
+          const p = load<i32>(idx + ((<usize>q) << 2));
+          if (p >= p0 + KC) break;
+          const br = b + <usize>p * rowBytes + col;
+          s0 = f32x4.add(s0, v128.load(br));
+          s1 = f32x4.add(s1, v128.load(br, 16));
+          s2 = f32x4.add(s2, v128.load(br, 32));
+          s3 = f32x4.add(s3, v128.load(br, 48));
         }
-        for (; j < n; j++) {
-          const o = (<usize>j) << 2;
-          store<f32>(acc + o, load<f32>(acc + o) + load<f32>(br + o));
+        const bt: f32 = p0 === 0 ? beta : 1;
+        storeLanes(co + col, s0, va, bt);
+        storeLanes(co + col + 16, s1, va, bt);
+        storeLanes(co + col + 32, s2, va, bt);
+        storeLanes(co + col + 48, s3, va, bt);
+      }
+    }
+    for (; j + 4 <= n; j += 4) {
+      const col = (<usize>j) << 2;
+      let q = 0;
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        let s0 = f32x4.splat(0);
+        for (; q < ones; q++) {
+          const p = load<i32>(idx + ((<usize>q) << 2));
+          if (p >= p0 + KC) break;
+          s0 = f32x4.add(s0, v128.load(b + <usize>p * rowBytes + col));
         }
+        storeLanes(co + col, s0, va, p0 === 0 ? beta : 1);
       }
-      const bt: f32 = p0 === 0 ? beta : 1;
-      let j = 0;
-      for (; j + 4 <= n; j += 4) {
-        const o = (<usize>j) << 2;
-        let x = f32x4.mul(v128.load(acc + o), va);
-        if (bt !== 0) x = f32x4.add(x, f32x4.mul(v128.load(co + o), f32x4.splat(bt)));
-        v128.store(co + o, x);
-      }
-      for (; j < n; j++) {
-        const o = (<usize>j) << 2;
-        let x = load<f32>(acc + o) * alpha;
-        if (bt !== 0) x = x + load<f32>(co + o) * bt;
-        store<f32>(co + o, x);
+    }
+    for (; j < n; j++) {
+      const col = (<usize>j) << 2;
+      let q = 0;
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        let s: f32 = 0;
+        for (; q < ones; q++) {
+          const p = load<i32>(idx + ((<usize>q) << 2));
+          if (p >= p0 + KC) break;
+          s += load<f32>(b + <usize>p * rowBytes + col);
+        }
+        const bt: f32 = p0 === 0 ? beta : 1;
+        let x = s * alpha;
+        if (bt !== 0) x = x + load<f32>(co + col) * bt;
+        store<f32>(co + col, x);
       }
     }
   }

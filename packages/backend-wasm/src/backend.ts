@@ -172,13 +172,13 @@ export class WasmBackend implements Backend {
     const threads = pool ? this.threads : 1;
     const scratch: number[] = [];
     for (let t = 0; t < threads; t++) scratch.push(this.alloc(this.scratchBytes));
-    const acc = this.alloc(bytes32(n));
+    const ones = this.alloc(4 * k);
     this.commit();
     this.put(a.data, pa, aSize);
     this.put(b.data, pb, bSize);
     if (beta !== 0) this.put(out.data, pc, m * n);
     if (!transA && !transB && k > 0 && this.isSpikes(pa, aSize)) {
-      this.kernels.spikeGemm(pa, pb, pc, acc, m, n, k, alpha, beta);
+      this.kernels.spikeGemm(pa, pb, pc, ones, m, n, k, alpha, beta);
       this.spikeGemms++;
       this.get(pc, out.data, m * n);
       return;
