@@ -6,6 +6,7 @@
  * 1024×1024, CSDPRule.contrastiveStep on W 1024×4096 in place, next to one plain copy of W (the
  * memory-bandwidth floor), and the heap and memory growth over 1,000 repeated calls.
  */
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { jsBackend } from '@contraspike/backend-js';
 import { type Backend, CSDPRule, type Matrix, Random, SpikeContrastiveLoss } from '@contraspike/core';
@@ -19,6 +20,8 @@ interface Row {
   ms: number;
   /** Fastest run (less sensitive to other processes on a shared machine). */
   minMs: number;
+  /** CPU time of the process (all threads) per run, mean: the work done, whatever the OS scheduled. */
+  cpuMs: number;
 }
 
 function random(rng: Random, rows: number, cols: number): Matrix {
@@ -27,16 +30,22 @@ function random(rng: Random, rows: number, cols: number): Matrix {
   return { rows, cols, data };
 }
 
-function time(repeats: number, run: () => void): { ms: number; minMs: number } {
+function time(repeats: number, run: () => void): { ms: number; minMs: number; cpuMs: number } {
   for (let w = 0; w < 3; w++) run();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
     run();
     times.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
   times.sort((x, y) => x - y);
-  return { ms: times[Math.floor(times.length / 2)] as number, minMs: times[0] as number };
+  return {
+    ms: times[Math.floor(times.length / 2)] as number,
+    minMs: times[0] as number,
+    cpuMs: (cpu.user + cpu.system) / 1000 / repeats,
+  };
 }
 
 async function main(): Promise<void> {
@@ -125,10 +134,13 @@ async function main(): Promise<void> {
   if (values.json) {
     for (const r of rows) console.log(JSON.stringify(r));
   } else {
-    console.log(`node ${process.version}, ${process.platform}/${process.arch}; median and fastest of the runs (ms)`);
+    console.log(
+      `node ${process.version}, ${process.platform}/${process.arch}; ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(1)}`,
+    );
+    console.log(`${'ms per run:'.padEnd(65)}   median   fastest  cpu(all threads)`);
     for (const r of rows) {
       const shape = r.shape.join('×');
-      const ms = `${r.ms.toFixed(2).padStart(9)} ${r.minMs.toFixed(2).padStart(9)}`;
+      const ms = [r.ms, r.minMs, r.cpuMs].map((t) => t.toFixed(2).padStart(9)).join(' ');
       console.log(`${r.op.padEnd(34)} ${shape.padEnd(14)} ${r.backend.padEnd(15)} ${ms}`);
     }
   }
