@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from '@contraspike/backend-js';
+import { optionErrors, rejection } from '@contraspike/conformance';
 import {
   BackendError,
   getBackend,
@@ -24,16 +25,6 @@ import { type GpujsBackend, type GpujsOptions, gpujsBackend } from '../src/index
 
 const create = (options?: GpujsOptions, auto = false) => gpujsBackend.create(options, { auto });
 const zeros = (rows: number, cols: number): Matrix => ({ rows, cols, data: new Float32Array(rows * cols) });
-
-/** Resolves to the error `promise` rejects with (and fails the test if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 afterEach(() => resetBackends());
 
@@ -81,35 +72,22 @@ describe('modes', () => {
   });
 });
 
-describe('options', () => {
-  it.each([
-    [
-      { mode: 'tpu' },
-      InvalidValueError.isInstance,
-      /^options\.mode: expected one of "gpu", "webgl2", "webgl", "headlessgl", "webgpu", "webasm", "cpu", got "tpu"$/,
-    ],
-    [{ mode: 'dev' }, InvalidValueError.isInstance, /options\.mode.*got "dev"/],
-    [{ mode: 2 }, InputTypeError.isInstance, /^options\.mode: expected one of "gpu", .*, got 2$/],
-    [
-      { modes: 'cpu' },
-      InputTypeError.isInstance,
-      /^options\.modes: expected one of the options mode, got an unknown option$/,
-    ],
-    ['cpu', InputTypeError.isInstance, /^options: expected an options object \{ mode\? \}, got "cpu"$/],
-    [[], InputTypeError.isInstance, /^options: expected an options object/],
-  ])('%j is refused with a typed error naming the option', async (options, isKind, message) => {
-    const error = await rejection(create(options as GpujsOptions));
-    expect(isKind(error), String(error)).toBe(true);
-    expect(error.message).toMatch(message);
-  });
-
-  it('through setBackend the typed error is the cause of a BackendError', async () => {
-    registerBackend(gpujsBackend);
-    const error = await rejection(setBackend('gpujs', { mode: 'tpu' }));
-    expect(BackendError.isInstance(error)).toBe(true);
-    expect(InvalidValueError.isInstance(error.cause)).toBe(true);
-  });
-});
+optionErrors(gpujsBackend, [
+  [
+    { mode: 'tpu' },
+    InvalidValueError.isInstance,
+    /^options\.mode: expected one of "gpu", "webgl2", "webgl", "headlessgl", "webgpu", "webasm", "cpu", got "tpu"$/,
+  ],
+  [{ mode: 'dev' }, InvalidValueError.isInstance, /options\.mode.*got "dev"/],
+  [{ mode: 2 }, InputTypeError.isInstance, /^options\.mode: expected one of "gpu", .*, got 2$/],
+  [
+    { modes: 'cpu' },
+    InputTypeError.isInstance,
+    /^options\.modes: expected one of the options mode, got an unknown option$/,
+  ],
+  ['cpu', InputTypeError.isInstance, /^options: expected an options object \{ mode\? \}, got "cpu"$/],
+  [[], InputTypeError.isInstance, /^options: expected an options object/],
+]);
 
 describe('automatic selection', () => {
   it('with only js and gpujs registered and no GPU, gpujs declines and js runs', async () => {

@@ -3,15 +3,16 @@
  * numbers), no per-element allocation. Scratch rows are owned by the backend instance and reused.
  * Kernels trust their inputs: @contraspike/core validates at its API boundary.
  */
-import type {
-  AdamStepOptions,
-  Backend,
-  BackendCapabilities,
-  GemmOptions,
-  LifParams,
-  LifState,
-  Matrix,
-  OuterTerm,
+import {
+  type AdamStepOptions,
+  type Backend,
+  type BackendCapabilities,
+  type GemmOptions,
+  gemmCall,
+  type LifParams,
+  type LifState,
+  type Matrix,
+  type OuterTerm,
 } from '@contraspike/core';
 
 export const capabilities: BackendCapabilities = Object.freeze({
@@ -47,14 +48,8 @@ export class JsBackend implements Backend {
     return this.scratch;
   }
 
-  gemm(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions = {}): void {
-    const transA = options.transA ?? false;
-    const transB = options.transB ?? false;
-    const alpha = options.alpha ?? 1;
-    const beta = options.beta ?? 0;
-    const m = out.rows;
-    const n = out.cols;
-    const k = transA ? a.rows : a.cols;
+  gemm(a: Matrix, b: Matrix, out: Matrix, options?: GemmOptions): void {
+    const { transA, transB, alpha, beta, m, n, k } = gemmCall(a, out, options);
     // Element (i, p) of op(a) is ad[i * ai + p * ap]; element (p, j) of op(b) is bd[p * bp + j * bj].
     const ad = a.data;
     const ai = transA ? 1 : a.cols;

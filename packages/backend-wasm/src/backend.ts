@@ -14,6 +14,7 @@ import {
   type BackendCapabilities,
   BackendError,
   type GemmOptions,
+  gemmCall,
   type LifParams,
   type LifState,
   type Matrix,
@@ -151,15 +152,9 @@ export class WasmBackend implements Backend {
     dst.set(this.f32.subarray(at >>> 2, (at >>> 2) + count));
   }
 
-  gemm(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions = {}): void {
+  gemm(a: Matrix, b: Matrix, out: Matrix, options?: GemmOptions): void {
     this.begin();
-    const transA = options.transA ?? false;
-    const transB = options.transB ?? false;
-    const alpha = options.alpha ?? 1;
-    const beta = options.beta ?? 0;
-    const m = out.rows;
-    const n = out.cols;
-    const k = transA ? a.rows : a.cols;
+    const { transA, transB, alpha, beta, m, n, k } = gemmCall(a, out, options);
     if (m === 0 || n === 0) return;
     const aSize = a.rows * a.cols;
     const bSize = b.rows * b.cols;

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from '@contraspike/backend-js';
+import { optionErrors, rejection } from '@contraspike/conformance';
 import {
   BackendError,
   InputTypeError,
@@ -17,21 +18,11 @@ import {
   registerBackend,
   resetBackends,
   SpikeContrastiveLoss,
-  setBackend,
 } from '@contraspike/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type WasmOptions, wasmBackend } from '../src/index.js';
 
 const create = (options?: WasmOptions) => wasmBackend.create(options);
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function random(rng: Random, rows: number, cols: number): Matrix {
   return { rows, cols, data: Float32Array.from({ length: rows * cols }, () => rng.next()) };
@@ -43,31 +34,18 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('options', () => {
-  it.each([
-    [{ threads: 0 }, InvalidValueError.isInstance, /^options\.threads: expected an integer in \[1, 64\], got 0$/],
-    [{ threads: 1.5 }, InvalidValueError.isInstance, /^options\.threads: expected an integer in \[1, 64\], got 1\.5$/],
-    [{ threads: 65 }, InvalidValueError.isInstance, /^options\.threads: .*got 65$/],
-    [{ threads: '2' }, InputTypeError.isInstance, /^options\.threads: expected an integer in \[1, 64\], got "2"$/],
-    [
-      { thread: 2 },
-      InputTypeError.isInstance,
-      /^options\.thread: expected one of the options threads, got an unknown option$/,
-    ],
-    ['fast', InputTypeError.isInstance, /^options: expected an options object \{ threads\? \}, got "fast"$/],
-  ])('%j is refused with a typed error naming the option', async (options, isKind, message) => {
-    const error = await rejection(create(options as WasmOptions));
-    expect(isKind(error), String(error)).toBe(true);
-    expect(error.message).toMatch(message);
-  });
-
-  it('through setBackend the typed error is the cause of a BackendError', async () => {
-    registerBackend(wasmBackend);
-    const error = await rejection(setBackend('wasm', { threads: -1 }));
-    expect(BackendError.isInstance(error)).toBe(true);
-    expect(InvalidValueError.isInstance(error.cause)).toBe(true);
-  });
-});
+optionErrors(wasmBackend, [
+  [{ threads: 0 }, InvalidValueError.isInstance, /^options\.threads: expected an integer in \[1, 64\], got 0$/],
+  [{ threads: 1.5 }, InvalidValueError.isInstance, /^options\.threads: expected an integer in \[1, 64\], got 1\.5$/],
+  [{ threads: 65 }, InvalidValueError.isInstance, /^options\.threads: .*got 65$/],
+  [{ threads: '2' }, InputTypeError.isInstance, /^options\.threads: expected an integer in \[1, 64\], got "2"$/],
+  [
+    { thread: 2 },
+    InputTypeError.isInstance,
+    /^options\.thread: expected one of the options threads, got an unknown option$/,
+  ],
+  ['fast', InputTypeError.isInstance, /^options: expected an options object \{ threads\? \}, got "fast"$/],
+]);
 
 describe('threads', () => {
   it('defaults to min(2, available parallelism) in Node and says so', async () => {

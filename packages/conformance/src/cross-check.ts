@@ -85,51 +85,36 @@ export function crossCheck<Options>(provider: BackendProvider<Options>, options:
       return [outCandidate, outReference];
     }
 
-    for (const [m, k, n] of options.gemmShapes ?? []) {
-      it(`gemm ${m}×${k}·${k}×${n}, every transpose, with and without alpha and beta`, () => {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const a = transA ? randomMatrix(rng, k, m) : randomMatrix(rng, m, k);
-            const b = transB ? randomMatrix(rng, n, k) : randomMatrix(rng, k, n);
-            const c = randomMatrix(rng, m, n);
-            for (const o of [
-              { transA, transB },
-              { transA, transB, alpha: -0.5, beta: 0.75 },
-            ]) {
-              const [g, j] = both(
-                () => copy(c),
-                (be, out) => be.gemm(a, b, out, o),
-              );
-              close(g.data, j.data, tol, gemmOracle(a, b, c, o).scale, `gemm ${JSON.stringify(o)}`);
-            }
+    /** gemm of (m × k) · (k × n) with every transpose, with and without alpha and beta. */
+    function checkGemm(m: number, k: number, n: number): void {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const a = transA ? randomMatrix(rng, k, m) : randomMatrix(rng, m, k);
+          const b = transB ? randomMatrix(rng, n, k) : randomMatrix(rng, k, n);
+          const c = randomMatrix(rng, m, n);
+          for (const o of [
+            { transA, transB },
+            { transA, transB, alpha: 1.5, beta: -0.25 },
+          ]) {
+            const [g, j] = both(
+              () => copy(c),
+              (be, out) => be.gemm(a, b, out, o),
+            );
+            close(g.data, j.data, tol, gemmOracle(a, b, c, o).scale, `gemm ${JSON.stringify(o)}`);
           }
         }
-      });
+      }
+    }
+
+    for (const [m, k, n] of options.gemmShapes ?? []) {
+      it(`gemm ${m}×${k}·${k}×${n}, every transpose, with and without alpha and beta`, () => checkGemm(m, k, n));
     }
 
     for (const [rows, cols] of SHAPES) {
       const shape = `${rows}×${cols}`;
 
-      it(`gemm, every transpose, with and without beta: ${shape} · ${cols}×${rows + 2}`, () => {
-        const n = rows + 2;
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const a = transA ? randomMatrix(rng, cols, rows) : randomMatrix(rng, rows, cols);
-            const b = transB ? randomMatrix(rng, n, cols) : randomMatrix(rng, cols, n);
-            const c = randomMatrix(rng, rows, n);
-            for (const o of [
-              { transA, transB },
-              { transA, transB, alpha: 1.5, beta: -0.25 },
-            ]) {
-              const [g, j] = both(
-                () => copy(c),
-                (be, out) => be.gemm(a, b, out, o),
-              );
-              close(g.data, j.data, tol, gemmOracle(a, b, c, o).scale, `gemm ${JSON.stringify(o)}`);
-            }
-          }
-        }
-      });
+      it(`gemm, every transpose, with and without beta: ${shape} · ${cols}×${rows + 2}`, () =>
+        checkGemm(rows, cols, rows + 2));
 
       it(`rowSumSquares, scaleRows, rowCrossEntropy and rowSoftmax: ${shape}`, () => {
         const x = randomMatrix(rng, rows, cols, -3, 3);

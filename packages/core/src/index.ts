@@ -41,7 +41,7 @@ export {
   type SpikeContrastiveLossOptions,
 } from './infonce.js';
 export { LIFLayer, type LIFOptions } from './lif.js';
-export { matrix, rowBlock, toArray, zeros } from './matrix.js';
+export { type GemmCall, gemmCall, matrix, rowBlock, toArray, zeros } from './matrix.js';
 export { LinearProbe, type LinearProbeOptions } from './probe.js';
 export { Random } from './random.js';
 export {
