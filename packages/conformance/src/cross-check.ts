@@ -107,7 +107,12 @@ export function crossCheck<Options>(provider: BackendProvider<Options>, options:
     }
 
     for (const [m, k, n] of options.gemmShapes ?? []) {
-      it(`gemm ${m}×${k}·${k}×${n}, every transpose, with and without alpha and beta`, () => checkGemm(m, k, n));
+      // Large shapes take seconds on a busy 2-core machine (the float64 oracle is a plain triple loop).
+      it(
+        `gemm ${m}×${k}·${k}×${n}, every transpose, with and without alpha and beta`,
+        () => checkGemm(m, k, n),
+        60_000,
+      );
     }
 
     for (const [rows, cols] of SHAPES) {
