@@ -18,6 +18,21 @@ describe('toMatrix', () => {
     });
   });
 
+  it('finds a non-finite entry of Float32 data at any position, in every lane of the fast scan', () => {
+    const [rows, cols] = [3, 7];
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (let k = 0; k < rows * cols; k++) {
+        const data = Float32Array.from({ length: rows * cols }, (_, i) => (i % 5) - 2);
+        data[k] = bad;
+        const where = `x\\[${Math.floor(k / cols)}\\]\\[${k % cols}\\]`;
+        expect(() => toMatrix({ rows, cols, data }, 'x')).toThrow(new RegExp(`^${where}: expected a finite number`));
+        expect(() => toVector(data, 'v')).toThrow(new RegExp(`^v\\[${k}\\]: expected a finite number`));
+      }
+    }
+    const ok = Float32Array.from({ length: 23 }, (_, i) => -i * 1e37);
+    expect(toMatrix({ rows: 1, cols: 23, data: ok }, 'x').data).toBe(ok);
+  });
+
   it('reports bad dimensions and data', () => {
     expect(() => toMatrix({ rows: -1, cols: 2, data: new Float32Array(0) }, 'x')).toThrow(InvalidValueError);
     expect(() => toMatrix({ rows: 1.5, cols: 2, data: new Float32Array(3) }, 'x')).toThrow(
