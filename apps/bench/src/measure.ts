@@ -27,7 +27,8 @@ export function percentile(sorted: readonly number[], q: number): number {
 export function summarize(times: readonly number[]): Timing {
   const sorted = [...times].sort((a, b) => a - b);
   const n = sorted.length;
-  const median = n % 2 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
+  const median =
+    n % 2 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
   return { ms: median, runs: n, p10: percentile(sorted, 0.1), p90: percentile(sorted, 0.9) };
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CsdpCase, InfonceCase } from './inputs.js';
-import type { TimingPlan, Timing } from './measure.js';
+import type { Timing, TimingPlan } from './measure.js';
 
 /** The script, next to `src/` and `dist/` alike. */
 export const NUMPY_SCRIPT = fileURLToPath(new URL('../numpy/bench.py', import.meta.url));

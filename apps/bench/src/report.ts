@@ -5,7 +5,11 @@ import type { BenchResult, Machine, Row } from './suite.js';
 export function machineLine(m: Machine): string {
   const parts = [`${m.cpu}, ${m.cores} cores, Node ${m.node}`];
   if (m.numpy) {
-    const blas = [m.numpy.blas, m.numpy.blasCore && `${m.numpy.blasCore} kernel`, m.numpy.blasThreads && `${m.numpy.blasThreads} threads`]
+    const blas = [
+      m.numpy.blas,
+      m.numpy.blasCore && `${m.numpy.blasCore} kernel`,
+      m.numpy.blasThreads && `${m.numpy.blasThreads} threads`,
+    ]
       .filter(Boolean)
       .join(', ');
     parts.push(`numpy ${m.numpy.numpy} (${blas})`);

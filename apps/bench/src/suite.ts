@@ -3,9 +3,9 @@
  * backend-js before anything is timed; then timings and steady-state heap growth.
  */
 import { cpus } from 'node:os';
-import type { Backend } from '@contraspike/core';
 import { compareArrays, maxAbs, type Tolerance, toleranceFor } from '@contraspike/conformance/tolerance';
-import { type BackendId, type BenchArgs, OPS, OWN_BACKENDS, type Peer, PEERS } from './args.js';
+import type { Backend } from '@contraspike/core';
+import { type BackendId, type BenchArgs, OPS, OWN_BACKENDS, PEERS, type Peer } from './args.js';
 import { type BenchCase, FULL_SIZES, makeCases, QUICK_SIZES } from './inputs.js';
 import { canMeasureHeap, type HeapGrowth, heapGrowth, type Timing, type TimingPlan, time } from './measure.js';
 import { type NumpyInfo, numpyComputes, numpyMissing, runNumpy } from './numpy.js';
@@ -72,7 +72,7 @@ const FLOAT32_PEER: Tolerance = toleranceFor({ device: 'cpu', storage: 'float32'
 const FLOAT64_PEER: Tolerance = toleranceFor({ device: 'cpu', storage: 'float32', accumulation: 'float64' });
 
 /** Largest absolute difference, after checking that every element is within `tol`. */
-function agree(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): number {
+export function agree(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): number {
   const problem = compareArrays(actual, expected, tol, maxAbs(expected, 1));
   if (problem) throw new DisagreementError(`${label} disagrees with backend-js: ${problem}`);
   let worst = 0;
@@ -129,11 +129,7 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
     }
   }
 
-  const measureRow = (
-    base: Omit<Row, 'ms'>,
-    prepared: Prepared,
-    heap: boolean,
-  ): Row & Partial<Timing & HeapGrowth> => {
+  const measureRow = (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean): Row & Partial<Timing & HeapGrowth> => {
     const timing = time(prepared.run, plan);
     const growth = heap ? heapGrowth(prepared.run, heapCalls) : undefined;
     const row: Row = {
@@ -147,14 +143,18 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
           }
         : {}),
     };
-    log(`  ${describe(base as unknown as BenchCase)} ${base.backend}${base.variant ? ` [${base.variant}]` : ''}: ${timing.ms.toFixed(3)} ms`);
+    log(
+      `  ${describe(base as unknown as BenchCase)} ${base.backend}${base.variant ? ` [${base.variant}]` : ''}: ${timing.ms.toFixed(3)} ms`,
+    );
     return row;
   };
 
   // The plain copy of W: one row per shape, measured on plain memory.
   for (const c of cases) {
     if (c.op !== 'copy' || !wanted('js')) continue;
-    rows.push(measureRow({ op: c.op, shape: c.shape, backend: 'js', note: 'Float32Array.set' }, prepareCopy(c.W), false));
+    rows.push(
+      measureRow({ op: c.op, shape: c.shape, backend: 'js', note: 'Float32Array.set' }, prepareCopy(c.W), false),
+    );
   }
 
   // contraspike backends.
@@ -179,7 +179,9 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
       const prepared = prepareOwn(c, backend);
       if (!prepared) continue;
       const diff = agree(`${describe(c)} on ${backend.name}`, prepared.output(), reference.get(c) as Float32Array, tol);
-      rows.push(measureRow({ op: c.op, shape: c.shape, backend: backend.name, maxAbsDiff: diff }, prepared, heapFor.has(c)));
+      rows.push(
+        measureRow({ op: c.op, shape: c.shape, backend: backend.name, maxAbsDiff: diff }, prepared, heapFor.has(c)),
+      );
     }
     if (id === 'js') rows.push(...(await denseRows(cases, reference, measureRow, log)));
   }
@@ -202,7 +204,12 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
     log(`peer ${peer} (${session.detail})`);
     for (const c of infonce) {
       const prepared = tfjsInfonce(session, c);
-      const diff = agree(`${describe(c)} on ${peer}`, prepared.output(), reference.get(c) as Float64Array, FLOAT32_PEER);
+      const diff = agree(
+        `${describe(c)} on ${peer}`,
+        prepared.output(),
+        reference.get(c) as Float64Array,
+        FLOAT32_PEER,
+      );
       rows.push(measureRow({ op: c.op, shape: c.shape, backend: peer, maxAbsDiff: diff }, prepared, heapFor.has(c)));
     }
     disposeTfjs(session);
@@ -225,7 +232,12 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
       });
       numpy = result.info;
       for (const r of result.rows) {
-        const diff = agree(`${describe(r.case)} on numpy`, r.output, reference.get(r.case) as Float32Array, FLOAT64_PEER);
+        const diff = agree(
+          `${describe(r.case)} on numpy`,
+          r.output,
+          reference.get(r.case) as Float32Array,
+          FLOAT64_PEER,
+        );
         const { case: c, output: _output, ...timing } = r;
         rows.push({ op: c.op, shape: c.shape, backend: 'numpy', maxAbsDiff: diff, ...timing });
         log(`  ${describe(c)} numpy: ${timing.ms.toFixed(3)} ms`);
@@ -258,15 +270,32 @@ async function denseRows(
   const reason = await denseAvailable();
   if (reason) {
     log(`js dense variant unavailable: ${reason}`);
-    return network.map((c) => ({ op: c.op, shape: c.shape, backend: 'js', variant: JS_DENSE.variant, unavailable: reason }));
+    return network.map((c) => ({
+      op: c.op,
+      shape: c.shape,
+      backend: 'js',
+      variant: JS_DENSE.variant,
+      unavailable: reason,
+    }));
   }
   const backend = await createOwn(JS_DENSE);
   const rows: Row[] = [];
   for (const c of network) {
     const prepared = prepareOwn(c, backend) as Prepared;
     // The dense product must give the event-driven kernel's results (float32 rounding at most).
-    const diff = agree(`${describe(c)} on js (dense)`, prepared.output(), reference.get(c) as Float32Array, toleranceFor(backend.capabilities));
-    rows.push(measureRow({ op: c.op, shape: c.shape, backend: backend.name, variant: JS_DENSE.variant, maxAbsDiff: diff }, prepared, false));
+    const diff = agree(
+      `${describe(c)} on js (dense)`,
+      prepared.output(),
+      reference.get(c) as Float32Array,
+      toleranceFor(backend.capabilities),
+    );
+    rows.push(
+      measureRow(
+        { op: c.op, shape: c.shape, backend: backend.name, variant: JS_DENSE.variant, maxAbsDiff: diff },
+        prepared,
+        false,
+      ),
+    );
   }
   return rows;
 }

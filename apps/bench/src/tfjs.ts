@@ -3,8 +3,9 @@
  * and `@tensorflow/tfjs-backend-wasm` (`tfjs-wasm`), on the same inputs as contraspike.
  * tfjs-core is used without the umbrella package; production mode keeps it quiet in Node.
  */
-import { dirname } from 'node:path';
+
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type { InfonceCase } from './inputs.js';
 import type { Prepared } from './own.js';
 
