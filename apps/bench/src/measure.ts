@@ -1,5 +1,5 @@
 /** Wall-clock timing (warm-up, then the median of repeated runs) and steady-state heap growth. */
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 export interface Timing {
   /** Median, in milliseconds. */
@@ -51,12 +51,19 @@ export function time(fn: () => unknown, plan: TimingPlan): Timing {
 }
 
 export interface HeapGrowth {
-  /** Calls made between the two measurements. */
+  /** Calls made between the measurements. */
   readonly calls: number;
-  /** Growth of V8's used heap over the calls, after a full GC before and after. */
+  /** Growth of V8's used heap over the calls, with a full GC before and after: what the calls kept. */
   readonly heapGrowthBytes: number;
   /** Growth of the memory held by ArrayBuffers (typed arrays' storage) over the calls, likewise. */
   readonly arrayBuffersGrowthBytes: number;
+  /** Garbage collections (of any kind) that ran during the calls: 0 when they allocate (almost) nothing. */
+  readonly gcDuringCalls: number;
+  /**
+   * Heap plus ArrayBuffer bytes allocated per call, from the growth between a full GC and the end of
+   * the calls, when no collection ran in between (otherwise undefined: collections hid some of it).
+   */
+  readonly allocatedBytesPerCall: number | undefined;
 }
 
 /** True when the process runs with `--expose-gc`, which steady-state heap measurements need. */
@@ -64,27 +71,63 @@ export function canMeasureHeap(): boolean {
   return typeof globalThis.gc === 'function';
 }
 
-function collect(): NodeJS.MemoryUsage {
+/**
+ * Full collections until the figures settle: V8 frees ArrayBuffer storage concurrently, after the
+ * collection that found it dead, so one gc() can leave buffers that a later one reports as freed.
+ */
+async function collect(): Promise<NodeJS.MemoryUsage> {
   const gc = globalThis.gc as () => void;
-  gc();
-  gc();
-  return process.memoryUsage();
+  let usage = process.memoryUsage();
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await flush();
+    const next = process.memoryUsage();
+    const settled = next.arrayBuffers === usage.arrayBuffers && next.heapUsed === usage.heapUsed;
+    usage = next;
+    if (settled && i > 0) break;
+  }
+  return usage;
+}
+
+/** Lets queued performance entries (the GC observer's) be delivered. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
  * Steady-state allocation: `calls` warm-up calls (so the JIT's optimised code and any lazily
- * built caches exist), then `calls` calls between two full collections. What those calls keep
- * alive (caches, growing buffers) shows as growth; zero means repeated calls with the same
- * shapes reuse their buffers.
+ * built caches exist), then `calls` calls after a full collection, counting the collections that
+ * run meanwhile, then another full collection. What the calls keep alive (caches, growing
+ * buffers) shows as growth; what they allocate and drop shows as collections during the calls,
+ * or, when none ran, as bytes per call. Zero for both means repeated calls with the same shapes
+ * reuse their buffers.
  */
-export function heapGrowth(fn: () => unknown, calls: number): HeapGrowth {
+export async function heapGrowth(fn: () => unknown, calls: number): Promise<HeapGrowth> {
   for (let i = 0; i < calls; i++) fn();
-  const before = collect();
-  for (let i = 0; i < calls; i++) fn();
-  const after = collect();
-  return {
-    calls,
-    heapGrowthBytes: after.heapUsed - before.heapUsed,
-    arrayBuffersGrowthBytes: after.arrayBuffers - before.arrayBuffers,
-  };
+  let gcs = 0;
+  let counting = false;
+  const observer = new PerformanceObserver((list) => {
+    if (counting) gcs += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    const before = await collect();
+    await flush(); // the collections above are not counted
+    counting = true;
+    for (let i = 0; i < calls; i++) fn();
+    const end = process.memoryUsage();
+    await flush();
+    counting = false;
+    const after = await collect();
+    const allocated = end.heapUsed + end.arrayBuffers - before.heapUsed - before.arrayBuffers;
+    return {
+      calls,
+      heapGrowthBytes: after.heapUsed - before.heapUsed,
+      arrayBuffersGrowthBytes: after.arrayBuffers - before.arrayBuffers,
+      gcDuringCalls: gcs,
+      allocatedBytesPerCall: gcs === 0 ? Math.max(0, allocated) / calls : undefined,
+    };
+  } finally {
+    observer.disconnect();
+  }
 }

@@ -43,6 +43,17 @@ function bytes(n: number): string {
   return `${sign}${a} B`;
 }
 
+/** Steady state over `heapCalls` calls: what they kept, and what they allocated. */
+function heapCell(r: Row): string {
+  if (r.heapGrowthBytes === undefined) return '';
+  const kept = `kept ${bytes(r.heapGrowthBytes)} heap ${bytes(r.arrayBuffersGrowthBytes ?? 0)} buffers`;
+  const allocated =
+    r.allocatedBytesPerCall === undefined
+      ? `${r.gcDuringCalls} GCs during the calls`
+      : `0 GCs, ${bytes(Math.round(r.allocatedBytesPerCall)).slice(1)}/call`;
+  return `${kept}; ${allocated} (${r.heapCalls} calls)`;
+}
+
 function label(r: Row): string {
   return r.variant ? `${r.backend} [${r.variant}]` : r.backend;
 }
@@ -50,10 +61,10 @@ function label(r: Row): string {
 export function table(result: BenchResult): string[] {
   const lines = [
     `contraspike bench — ${machineLine(result.machine)}`,
-    `ms: median after warm-up (p10–p90 over the runs); vs peer: time ÷ the fastest of ${PEERS.join(', ')} at the same op and shape; heap: growth over (calls) calls between full GCs`,
+    `ms: median after warm-up (p10–p90 over the runs); vs peer: time ÷ the fastest of ${PEERS.join(', ')} at the same op and shape; heap: over N calls, the growth kept after a full GC, and the GCs the calls caused (or, with none, their allocation per call)`,
   ];
   for (const s of result.skipped) lines.push(`skipped ${s.backend}: ${s.reason}`);
-  const header = ['op', 'shape', 'backend', 'ms', 'p10–p90', 'runs', 'vs peer', 'heap (calls)'];
+  const header = ['op', 'shape', 'backend', 'ms', 'p10–p90', 'runs', 'vs peer', 'steady state (heap)'];
   const body = result.rows.map((r) => {
     if (r.unavailable) return [r.op, r.shape.join('×'), label(r), 'n/a', '', '', '', r.unavailable];
     return [
@@ -68,9 +79,7 @@ export function table(result: BenchResult): string[] {
         : r.backend === r.fastestPeer
           ? 'fastest peer'
           : `×${r.ratioToFastestPeer.toFixed(2)} ${r.fastestPeer}`,
-      r.heapGrowthBytes === undefined
-        ? ''
-        : `${bytes(r.heapGrowthBytes)} heap, ${bytes(r.arrayBuffersGrowthBytes ?? 0)} buffers (${r.heapCalls})`,
+      heapCell(r),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));

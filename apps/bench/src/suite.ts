@@ -7,7 +7,7 @@ import { compareArrays, maxAbs, type Tolerance, toleranceFor } from '@contraspik
 import type { Backend } from '@contraspike/core';
 import { type BackendId, type BenchArgs, OPS, OWN_BACKENDS, PEERS, type Peer } from './args.js';
 import { type BenchCase, FULL_SIZES, makeCases, QUICK_SIZES } from './inputs.js';
-import { canMeasureHeap, type HeapGrowth, heapGrowth, type Timing, type TimingPlan, time } from './measure.js';
+import { canMeasureHeap, heapGrowth, type TimingPlan, time } from './measure.js';
 import { type NumpyInfo, numpyComputes, numpyMissing, runNumpy } from './numpy.js';
 import {
   createOwn,
@@ -38,6 +38,8 @@ export interface Row {
   readonly heapCalls?: number;
   readonly heapGrowthBytes?: number;
   readonly arrayBuffersGrowthBytes?: number;
+  readonly gcDuringCalls?: number;
+  readonly allocatedBytesPerCall?: number;
   /** The fastest peer at this op and shape, and this row's time relative to it. */
   readonly fastestPeer?: string;
   readonly ratioToFastestPeer?: number;
@@ -129,31 +131,28 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
     }
   }
 
-  const measureRow = (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean): Row & Partial<Timing & HeapGrowth> => {
+  const measureRow = async (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean): Promise<Row> => {
     const timing = time(prepared.run, plan);
-    const growth = heap ? heapGrowth(prepared.run, heapCalls) : undefined;
-    const row: Row = {
+    const growth = heap ? await heapGrowth(prepared.run, heapCalls) : undefined;
+    log(
+      `  ${base.op} ${base.shape.join('×')} ${base.backend}${base.variant ? ` [${base.variant}]` : ''}: ${timing.ms.toFixed(3)} ms`,
+    );
+    if (!growth) return { ...base, ...timing };
+    const { calls, allocatedBytesPerCall, ...rest } = growth;
+    return {
       ...base,
       ...timing,
-      ...(growth
-        ? {
-            heapCalls: growth.calls,
-            heapGrowthBytes: growth.heapGrowthBytes,
-            arrayBuffersGrowthBytes: growth.arrayBuffersGrowthBytes,
-          }
-        : {}),
+      heapCalls: calls,
+      ...rest,
+      ...(allocatedBytesPerCall === undefined ? {} : { allocatedBytesPerCall }),
     };
-    log(
-      `  ${describe(base as unknown as BenchCase)} ${base.backend}${base.variant ? ` [${base.variant}]` : ''}: ${timing.ms.toFixed(3)} ms`,
-    );
-    return row;
   };
 
   // The plain copy of W: one row per shape, measured on plain memory.
   for (const c of cases) {
     if (c.op !== 'copy' || !wanted('js')) continue;
     rows.push(
-      measureRow({ op: c.op, shape: c.shape, backend: 'js', note: 'Float32Array.set' }, prepareCopy(c.W), false),
+      await measureRow({ op: c.op, shape: c.shape, backend: 'js', note: 'Float32Array.set' }, prepareCopy(c.W), false),
     );
   }
 
@@ -180,7 +179,11 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
       if (!prepared) continue;
       const diff = agree(`${describe(c)} on ${backend.name}`, prepared.output(), reference.get(c) as Float32Array, tol);
       rows.push(
-        measureRow({ op: c.op, shape: c.shape, backend: backend.name, maxAbsDiff: diff }, prepared, heapFor.has(c)),
+        await measureRow(
+          { op: c.op, shape: c.shape, backend: backend.name, maxAbsDiff: diff },
+          prepared,
+          heapFor.has(c),
+        ),
       );
     }
     if (id === 'js') rows.push(...(await denseRows(cases, reference, measureRow, log)));
@@ -210,7 +213,9 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
         reference.get(c) as Float64Array,
         FLOAT32_PEER,
       );
-      rows.push(measureRow({ op: c.op, shape: c.shape, backend: peer, maxAbsDiff: diff }, prepared, heapFor.has(c)));
+      rows.push(
+        await measureRow({ op: c.op, shape: c.shape, backend: peer, maxAbsDiff: diff }, prepared, heapFor.has(c)),
+      );
     }
     disposeTfjs(session);
   }
@@ -262,7 +267,7 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
 async function denseRows(
   cases: readonly BenchCase[],
   reference: Map<BenchCase, Float32Array | Float64Array>,
-  measureRow: (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean) => Row,
+  measureRow: (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean) => Promise<Row>,
   log: (message: string) => void,
 ): Promise<Row[]> {
   const network = cases.filter((c) => c.op === 'csdp_network_step');
@@ -290,7 +295,7 @@ async function denseRows(
       toleranceFor(backend.capabilities),
     );
     rows.push(
-      measureRow(
+      await measureRow(
         { op: c.op, shape: c.shape, backend: backend.name, variant: JS_DENSE.variant, maxAbsDiff: diff },
         prepared,
         false,

@@ -66,7 +66,12 @@ describe('contraspike bench CLI', () => {
       'infonce/tfjs-cpu',
       'lif_step/js',
     ]);
-    for (const row of heap) expect(row).toMatchObject({ heapCalls: 50, arrayBuffersGrowthBytes: expect.any(Number) });
+    for (const row of heap)
+      expect(row).toMatchObject({
+        heapCalls: 50,
+        arrayBuffersGrowthBytes: expect.any(Number),
+        gcDuringCalls: expect.any(Number),
+      });
     expect(r.stderr).toContain('computing reference results on backend-js'); // progress goes to stderr
   });
 
