@@ -244,7 +244,8 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
           FLOAT64_PEER,
         );
         const { case: c, output: _output, ...timing } = r;
-        rows.push({ op: c.op, shape: c.shape, backend: 'numpy', maxAbsDiff: diff, ...timing });
+        const note = c.op === 'copy' ? 'np.copyto of the float64 W the seed holds' : 'float64, as the seed';
+        rows.push({ op: c.op, shape: c.shape, backend: 'numpy', maxAbsDiff: diff, ...timing, note });
         log(`  ${describe(c)} numpy: ${timing.ms.toFixed(3)} ms`);
       }
     }
