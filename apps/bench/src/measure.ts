@@ -34,20 +34,33 @@ export function summarize(times: readonly number[]): Timing {
 
 /** Times the synchronous `fn`: warm-up calls, then the timed runs. */
 export function time(fn: () => unknown, plan: TimingPlan): Timing {
+  return timeSideBySide([fn], plan)[0] as Timing;
+}
+
+/**
+ * Times several functions side by side: warm-up calls of each, then rounds in which each runs
+ * once, so a change in the machine's load during the measurement affects all of them alike and
+ * their ratios stay meaningful. The number of rounds follows the first function's time.
+ */
+export function timeSideBySide(fns: readonly (() => unknown)[], plan: TimingPlan): Timing[] {
   let first = 0;
   for (let i = 0; i < Math.max(1, plan.warmup); i++) {
-    const start = performance.now();
-    fn();
-    first = performance.now() - start;
+    for (const [k, fn] of fns.entries()) {
+      const start = performance.now();
+      fn();
+      if (k === 0) first = performance.now() - start;
+    }
   }
   const runs = plan.runs ?? Math.max(5, Math.min(15, Math.ceil(plan.budgetMs / Math.max(first, 1e-3))));
-  const times: number[] = [];
+  const times = fns.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
+    for (const [k, fn] of fns.entries()) {
+      const start = performance.now();
+      fn();
+      times[k]?.push(performance.now() - start);
+    }
   }
-  return summarize(times);
+  return times.map(summarize);
 }
 
 export interface HeapGrowth {

@@ -61,12 +61,12 @@ function label(r: Row): string {
 export function table(result: BenchResult): string[] {
   const lines = [
     `contraspike bench — ${machineLine(result.machine)}`,
-    `ms: median after warm-up (p10–p90 over the runs); vs peer: time ÷ the fastest of ${PEERS.join(', ')} at the same op and shape; heap: over N calls, the growth kept after a full GC, and the GCs the calls caused (or, with none, their allocation per call)`,
+    `ms: median after warm-up (p10–p90 over the runs); vs peer: time ÷ the fastest of ${PEERS.join(', ')} at the same op and shape; vs copy: time ÷ one plain copy of W timed alternately with it; heap: over N calls, the growth kept after a full GC, and the GCs the calls caused (or, with none, their allocation per call)`,
   ];
   for (const s of result.skipped) lines.push(`skipped ${s.backend}: ${s.reason}`);
-  const header = ['op', 'shape', 'backend', 'ms', 'p10–p90', 'runs', 'vs peer', 'steady state (heap)'];
+  const header = ['op', 'shape', 'backend', 'ms', 'p10–p90', 'runs', 'vs peer', 'vs copy', 'steady state (heap)'];
   const body = result.rows.map((r) => {
-    if (r.unavailable) return [r.op, r.shape.join('×'), label(r), 'n/a', '', '', '', r.unavailable];
+    if (r.unavailable) return [r.op, r.shape.join('×'), label(r), 'n/a', '', '', '', '', r.unavailable];
     return [
       r.op,
       r.shape.join('×'),
@@ -79,6 +79,7 @@ export function table(result: BenchResult): string[] {
         : r.backend === r.fastestPeer
           ? 'fastest peer'
           : `×${r.ratioToFastestPeer.toFixed(2)} ${r.fastestPeer}`,
+      r.ratioToCopy === undefined ? '' : `×${r.ratioToCopy.toFixed(2)}`,
       heapCell(r),
     ];
   });

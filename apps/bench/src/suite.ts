@@ -7,7 +7,7 @@ import { compareArrays, maxAbs, type Tolerance, toleranceFor } from '@contraspik
 import type { Backend } from '@contraspike/core';
 import { type BackendId, type BenchArgs, OPS, OWN_BACKENDS, PEERS, type Peer } from './args.js';
 import { type BenchCase, FULL_SIZES, makeCases, QUICK_SIZES } from './inputs.js';
-import { canMeasureHeap, heapGrowth, type TimingPlan, time } from './measure.js';
+import { canMeasureHeap, heapGrowth, type Timing, type TimingPlan, time, timeSideBySide } from './measure.js';
 import { type NumpyInfo, numpyComputes, numpyMissing, runNumpy } from './numpy.js';
 import {
   createOwn,
@@ -41,6 +41,9 @@ export interface Row {
   readonly gcDuringCalls?: number;
   readonly allocatedBytesPerCall?: number;
   /** The fastest peer at this op and shape, and this row's time relative to it. */
+  /** csdp_step: one plain copy of W timed side by side with the step, and the step's time relative to it. */
+  readonly copyMs?: number;
+  readonly ratioToCopy?: number;
   readonly fastestPeer?: string;
   readonly ratioToFastestPeer?: number;
   readonly unavailable?: string;
@@ -131,17 +134,25 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
     }
   }
 
-  const measureRow = async (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean): Promise<Row> => {
-    const timing = time(prepared.run, plan);
+  const measureRow = async (
+    base: Omit<Row, 'ms'>,
+    prepared: Prepared,
+    heap: boolean,
+    floor?: Prepared,
+  ): Promise<Row> => {
+    // A weight update is timed side by side with one plain copy of W, its bandwidth floor.
+    const [timing, copy] = floor ? timeSideBySide([prepared.run, floor.run], plan) : [time(prepared.run, plan)];
+    const vsCopy = copy ? { copyMs: copy.ms, ratioToCopy: (timing as Timing).ms / copy.ms } : {};
     const growth = heap ? await heapGrowth(prepared.run, heapCalls) : undefined;
     log(
-      `  ${base.op} ${base.shape.join('×')} ${base.backend}${base.variant ? ` [${base.variant}]` : ''}: ${timing.ms.toFixed(3)} ms`,
+      `  ${base.op} ${base.shape.join('×')} ${base.backend}${base.variant ? ` [${base.variant}]` : ''}: ${(timing as Timing).ms.toFixed(3)} ms`,
     );
-    if (!growth) return { ...base, ...timing };
+    if (!growth) return { ...base, ...timing, ...vsCopy };
     const { calls, allocatedBytesPerCall, ...rest } = growth;
     return {
       ...base,
       ...timing,
+      ...vsCopy,
       heapCalls: calls,
       ...rest,
       ...(allocatedBytesPerCall === undefined ? {} : { allocatedBytesPerCall }),
@@ -178,11 +189,13 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
       const prepared = prepareOwn(c, backend);
       if (!prepared) continue;
       const diff = agree(`${describe(c)} on ${backend.name}`, prepared.output(), reference.get(c) as Float32Array, tol);
+      const floor = c.op === 'csdp_step' ? prepareCopy(c.W) : undefined;
       rows.push(
         await measureRow(
           { op: c.op, shape: c.shape, backend: backend.name, maxAbsDiff: diff },
           prepared,
           heapFor.has(c),
+          floor,
         ),
       );
     }
@@ -268,7 +281,7 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
 async function denseRows(
   cases: readonly BenchCase[],
   reference: Map<BenchCase, Float32Array | Float64Array>,
-  measureRow: (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean) => Promise<Row>,
+  measureRow: (base: Omit<Row, 'ms'>, prepared: Prepared, heap: boolean, floor?: Prepared) => Promise<Row>,
   log: (message: string) => void,
 ): Promise<Row[]> {
   const network = cases.filter((c) => c.op === 'csdp_network_step');

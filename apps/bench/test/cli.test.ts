@@ -57,6 +57,9 @@ describe('contraspike bench CLI', () => {
       expect(row.p10 as number).toBeLessThanOrEqual(row.ms as number);
       expect(row.ms as number).toBeLessThanOrEqual(row.p90 as number);
     }
+    // A weight update carries the plain copy of W it was timed next to.
+    for (const row of rows.filter((x) => x.op === 'csdp_step'))
+      expect((row.ratioToCopy as number) * (row.copyMs as number)).toBeCloseTo(row.ms as number, 9);
     // tfjs-cpu is the only peer here, so it is the fastest at every InfoNCE shape.
     for (const row of rows.filter((x) => x.op === 'infonce')) expect(row.fastestPeer).toBe('tfjs-cpu');
     const heap = rows.filter((x) => x.heapGrowthBytes !== undefined);
