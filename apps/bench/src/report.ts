@@ -61,12 +61,23 @@ function label(r: Row): string {
 export function table(result: BenchResult): string[] {
   const lines = [
     `contraspike bench — ${machineLine(result.machine)}`,
-    `ms: median after warm-up (p10–p90 over the runs); vs peer: time ÷ the fastest of ${PEERS.join(', ')} at the same op and shape; vs copy: time ÷ one plain copy of W timed alternately with it; heap: over N calls, the growth kept after a full GC, and the GCs the calls caused (or, with none, their allocation per call)`,
+    `ms: median after warm-up (p10–p90 over the runs); max |Δ| vs js: largest difference from backend-js's result, checked within tolerance before timing; vs peer: time ÷ the fastest of ${PEERS.join(', ')} at the same op and shape; vs copy: time ÷ one plain copy of W timed alternately with it; heap: over N calls, the growth kept after a full GC, and the GCs the calls caused (or, with none, their allocation per call)`,
   ];
   for (const s of result.skipped) lines.push(`skipped ${s.backend}: ${s.reason}`);
-  const header = ['op', 'shape', 'backend', 'ms', 'p10–p90', 'runs', 'vs peer', 'vs copy', 'steady state (heap)'];
+  const header = [
+    'op',
+    'shape',
+    'backend',
+    'ms',
+    'p10–p90',
+    'runs',
+    'max |Δ| vs js',
+    'vs peer',
+    'vs copy',
+    'steady state (heap)',
+  ];
   const body = result.rows.map((r) => {
-    if (r.unavailable) return [r.op, r.shape.join('×'), label(r), 'n/a', '', '', '', '', r.unavailable];
+    if (r.unavailable) return [r.op, r.shape.join('×'), label(r), 'n/a', '', '', '', '', '', r.unavailable];
     return [
       r.op,
       r.shape.join('×'),
@@ -74,6 +85,7 @@ export function table(result: BenchResult): string[] {
       ms(r.ms),
       `${ms(r.p10)}–${ms(r.p90)}`,
       String(r.runs ?? ''),
+      r.maxAbsDiff === undefined ? '' : r.maxAbsDiff === 0 ? '0' : r.maxAbsDiff.toExponential(1),
       r.ratioToFastestPeer === undefined
         ? '—'
         : r.backend === r.fastestPeer
@@ -84,7 +96,7 @@ export function table(result: BenchResult): string[] {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
-  const right = new Set([3, 4, 5]);
+  const right = new Set([3, 4, 5, 6]);
   const fmt = (cells: string[]) =>
     cells
       .map((c, i) => (right.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
