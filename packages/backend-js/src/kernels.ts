@@ -13,6 +13,7 @@ import type {
   Matrix,
   OuterTerm,
 } from '@contraspike/core';
+import { denseGemm, eventGemm, GemmScratch, sparseOuterGemm } from './gemm.js';
 
 export const capabilities: BackendCapabilities = Object.freeze({
   device: 'cpu',
@@ -20,31 +21,28 @@ export const capabilities: BackendCapabilities = Object.freeze({
   accumulation: 'float64',
 });
 
-/** Bytes of b's rows kept hot while the rows of a pass over them (about half an L2 cache). */
-const GEMM_BLOCK_BYTES = 128 * 1024;
-
-/** b denser than this goes through the dense path of gemm (aᵀ b). */
-const SPARSE_OUTER_DENSITY = 0.2;
-/** Float64 accumulator rows of sparseOuter kept per pass (fits in L2/L3 on common CPUs). */
-const SPARSE_OUTER_BLOCK_BYTES = 2 * 1024 * 1024;
-
-/** `out[o] = value + beta · out[o]`, where beta = 0 ignores the old value (even NaN). */
-function store(out: Float32Array, o: number, value: number, beta: number): void {
-  out[o] = beta === 0 ? value : value + beta * (out[o] as number);
+/** Options of {@link JsBackend}: `setBackend('js', { eventDriven: false })`. */
+export interface JsBackendOptions {
+  /**
+   * Exploit binary, sparse operands in gemm (default true): the event-driven path for spikes ×
+   * weights and the sparse outer-product path for learning-rule products `aᵀ b`. False makes
+   * every gemm a plain dense product (every term added, zeros included): the baseline the
+   * event-driven paths are measured against. Results are bit-identical either way.
+   */
+  readonly eventDriven?: boolean;
 }
 
 export class JsBackend implements Backend {
   readonly name = 'js';
   readonly capabilities = capabilities;
-  /** A float64 accumulator row, grown on demand and reused. */
-  private scratch = new Float64Array(0);
-  /** Column indices and row starts of a sparse operand (sparseOuter), grown on demand. */
-  private cols = new Int32Array(0);
-  private rowStart = new Int32Array(0);
+  /** Whether gemm takes its event-driven and sparse paths (see {@link JsBackendOptions}). */
+  readonly eventDriven: boolean;
+  private readonly gemmScratch = new GemmScratch();
+  /** Row vectors of outerUpdate (combined terms), grown on demand and reused. */
+  private outerScratch = new Float64Array(0);
 
-  private row(length: number): Float64Array {
-    if (this.scratch.length < length) this.scratch = new Float64Array(length);
-    return this.scratch;
+  constructor(options: JsBackendOptions = {}) {
+    this.eventDriven = options.eventDriven ?? true;
   }
 
   gemm(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions = {}): void {
@@ -52,133 +50,12 @@ export class JsBackend implements Backend {
     const transB = options.transB ?? false;
     const alpha = options.alpha ?? 1;
     const beta = options.beta ?? 0;
-    const m = out.rows;
-    const n = out.cols;
-    const k = transA ? a.rows : a.cols;
-    // Element (i, p) of op(a) is ad[i * ai + p * ap]; element (p, j) of op(b) is bd[p * bp + j * bj].
-    const ad = a.data;
-    const ai = transA ? 1 : a.cols;
-    const ap = transA ? a.cols : 1;
-    const bd = b.data;
-    const od = out.data;
-    if (transB) {
-      // out[i, j] = alpha · Σ_p op(a)[i, p] · b[j, p]: rows of b are contiguous, so dot products,
-      // computed 2 × 2 at a time (four independent float64 accumulators, each load used twice).
-      // Rows of b are taken in blocks that stay in cache while every row of op(a) passes over them.
-      // At an odd edge the second row/column repeats the first and its result is not stored.
-      const bRow = b.cols;
-      const block = 2 * Math.max(1, Math.floor(GEMM_BLOCK_BYTES / (8 * Math.max(1, k))));
-      for (let j0 = 0; j0 < n; j0 += block) {
-        const jEnd = Math.min(n, j0 + block);
-        for (let i = 0; i < m; i += 2) {
-          const i1 = Math.min(i + 1, m - 1);
-          const a0 = i * ai;
-          const a1 = i1 * ai;
-          for (let j = j0; j < jEnd; j += 2) {
-            const j1 = Math.min(j + 1, n - 1);
-            const b0 = j * bRow;
-            const b1 = j1 * bRow;
-            let s00 = 0;
-            let s01 = 0;
-            let s10 = 0;
-            let s11 = 0;
-            for (let p = 0; p < k; p++) {
-              const x0 = ad[a0 + p * ap] as number;
-              const x1 = ad[a1 + p * ap] as number;
-              const y0 = bd[b0 + p] as number;
-              const y1 = bd[b1 + p] as number;
-              s00 += x0 * y0;
-              s01 += x0 * y1;
-              s10 += x1 * y0;
-              s11 += x1 * y1;
-            }
-            store(od, i * n + j, alpha * s00, beta);
-            if (j1 !== j) store(od, i * n + j1, alpha * s01, beta);
-            if (i1 !== i) {
-              store(od, i1 * n + j, alpha * s10, beta);
-              if (j1 !== j) store(od, i1 * n + j1, alpha * s11, beta);
-            }
-          }
-        }
-      }
-      return;
+    const s = this.gemmScratch;
+    if (this.eventDriven && !transB) {
+      if (eventGemm(s, a, b, out, transA, alpha, beta)) return;
+      if (transA && sparseOuterGemm(s, a, b, out, alpha, beta)) return;
     }
-    if (transA && this.sparseOuter(a, b, out, alpha, beta)) return;
-    // out[i, :] = alpha · Σ_p op(a)[i, p] · b[p, :]: stream rows of b into a float64 row;
-    // zero entries of op(a) (silent neurons) are skipped.
-    const acc = this.row(n);
-    for (let i = 0; i < m; i++) {
-      acc.fill(0, 0, n);
-      const aBase = i * ai;
-      for (let p = 0; p < k; p++) {
-        const av = ad[aBase + p * ap] as number;
-        if (av === 0) continue;
-        const bBase = p * n;
-        for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + av * (bd[bBase + j] as number);
-      }
-      const oBase = i * n;
-      for (let j = 0; j < n; j++) store(od, oBase + j, alpha * (acc[j] as number), beta);
-    }
-  }
-
-  /**
-   * `out = alpha · aᵀ b + beta · out` as a sum of outer products of the rows of a and b, skipping
-   * zeros on both sides: learning-rule products (input spikes × sparse traces or output spikes)
-   * cost Σ_p nnz(a_p) · nnz(b_p) instead of m · n · k. Declines (returns false) when b is dense.
-   */
-  private sparseOuter(a: Matrix, b: Matrix, out: Matrix, alpha: number, beta: number): boolean {
-    const k = b.rows;
-    const n = b.cols;
-    const m = out.rows;
-    const bd = b.data;
-    // Column indices of b's non-zeros, row by row (CSR without values).
-    if (this.cols.length < bd.length) this.cols = new Int32Array(bd.length);
-    if (this.rowStart.length < k + 1) this.rowStart = new Int32Array(k + 1);
-    const cols = this.cols;
-    const rowStart = this.rowStart;
-    const limit = Math.floor(bd.length * SPARSE_OUTER_DENSITY);
-    let nnz = 0;
-    for (let p = 0; p < k; p++) {
-      rowStart[p] = nnz;
-      const base = p * n;
-      for (let j = 0; j < n; j++) {
-        if (bd[base + j] !== 0) {
-          if (nnz === limit) return false;
-          cols[nnz++] = j;
-        }
-      }
-    }
-    rowStart[k] = nnz;
-    const ad = a.data;
-    const od = out.data;
-    const blockRows = Math.max(1, Math.min(m, Math.floor(SPARSE_OUTER_BLOCK_BYTES / (8 * Math.max(1, n)))));
-    const acc = this.row(blockRows * n);
-    for (let i0 = 0; i0 < m; i0 += blockRows) {
-      const i1 = Math.min(m, i0 + blockRows);
-      acc.fill(0, 0, (i1 - i0) * n);
-      for (let p = 0; p < k; p++) {
-        const start = rowStart[p] as number;
-        const end = rowStart[p + 1] as number;
-        if (start === end) continue;
-        const aBase = p * m;
-        const bBase = p * n;
-        for (let i = i0; i < i1; i++) {
-          const av = ad[aBase + i] as number;
-          if (av === 0) continue;
-          const accBase = (i - i0) * n;
-          for (let q = start; q < end; q++) {
-            const j = cols[q] as number;
-            acc[accBase + j] = (acc[accBase + j] as number) + av * (bd[bBase + j] as number);
-          }
-        }
-      }
-      for (let i = i0; i < i1; i++) {
-        const accBase = (i - i0) * n;
-        const oBase = i * n;
-        for (let j = 0; j < n; j++) store(od, oBase + j, alpha * (acc[accBase + j] as number), beta);
-      }
-    }
-    return true;
+    denseGemm(s, a, b, out, transA, transB, alpha, beta);
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {
@@ -313,9 +190,8 @@ export class JsBackend implements Backend {
   }
 
   dispose(): void {
-    this.scratch = new Float64Array(0);
-    this.cols = new Int32Array(0);
-    this.rowStart = new Int32Array(0);
+    this.gemmScratch.release();
+    this.outerScratch = new Float64Array(0);
   }
 }
 

@@ -69,6 +69,7 @@ export {
   toRandom,
 } from './spikes.js';
 export {
+  booleanOption,
   checkOptions,
   integerInRange,
   type MatrixInput,
