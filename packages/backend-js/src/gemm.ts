@@ -38,6 +38,7 @@ export class GemmScratch {
   /** Indices of the ones of op(a), row by row, and where each row starts. */
   index = new Int32Array(0);
   rowStart = new Int32Array(0);
+  rowEnd = new Int32Array(0);
   /** Column indices of b's non-zeros, row by row, and where each row starts. */
   bIndex = new Int32Array(0);
   bRowStart = new Int32Array(0);
@@ -62,6 +63,11 @@ export class GemmScratch {
     return this.index;
   }
 
+  ends(length: number): Int32Array {
+    if (this.rowEnd.length < length) this.rowEnd = new Int32Array(length);
+    return this.rowEnd;
+  }
+
   starts(length: number): Int32Array {
     if (this.rowStart.length < length) this.rowStart = new Int32Array(length);
     return this.rowStart;
@@ -73,6 +79,7 @@ export class GemmScratch {
     this.bPack = new Float32Array(0);
     this.index = new Int32Array(0);
     this.rowStart = new Int32Array(0);
+    this.rowEnd = new Int32Array(0);
     this.bIndex = new Int32Array(0);
     this.bRowStart = new Int32Array(0);
   }
@@ -98,6 +105,10 @@ export function denseGemm(
   const n = out.cols;
   const k = transA ? a.rows : a.cols;
   const od = out.data;
+  if (m < 4 && !transB) {
+    rowsGemm(s, a, b, out, transA, alpha, beta);
+    return;
+  }
   const mPanels = (m + 3) >> 2;
   // Element (i, p) of op(a) is ad[i * ai + p * ap]; element (p, j) of op(b) is bd[p * bp + j * bj].
   const ad = a.data;
@@ -196,6 +207,41 @@ export function denseGemm(
   }
 }
 
+/**
+ * Dense product for a few rows of op(a) (b not transposed), e.g. column sums `1ᵀ x`: each row of
+ * out accumulates `op(a)[i, p] · b[p, :]` for p ascending into a float64 row, streaming b once
+ * per row instead of packing it. Every term is added, zeros included.
+ */
+function rowsGemm(
+  s: GemmScratch,
+  a: Matrix,
+  b: Matrix,
+  out: Matrix,
+  transA: boolean,
+  alpha: number,
+  beta: number,
+): void {
+  const m = out.rows;
+  const n = out.cols;
+  const k = b.rows;
+  const ad = a.data;
+  const ai = transA ? 1 : a.cols;
+  const ap = transA ? a.cols : 1;
+  const bd = b.data;
+  const od = out.data;
+  const acc = s.float64(n);
+  for (let i = 0; i < m; i++) {
+    acc.fill(0, 0, n);
+    for (let p = 0; p < k; p++) {
+      const x = ad[i * ai + p * ap] as number;
+      const r = p * n;
+      for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + x * (bd[r + j] as number);
+    }
+    const o = i * n;
+    for (let j = 0; j < n; j++) od[o + j] = combine(alpha * (acc[j] as number), beta, od[o + j] as number);
+  }
+}
+
 /** Stores the first `cols` of one row of a tile: `out[o + c] = alpha · v_c + beta · out[o + c]`. */
 function storeRow(
   od: Float32Array,
@@ -234,6 +280,7 @@ export function eventGemm(
   if (!eventIndex(s, a, m, transA)) return false;
   const index = s.index;
   const start = s.rowStart;
+  const stop = s.rowEnd;
   const bd = b.data;
   const od = out.data;
   const acc = s.float64(n);
@@ -241,7 +288,7 @@ export function eventGemm(
   const bCols = s.bIndex;
   const bStart = s.bRowStart;
   for (let i = 0; i < m; i++) {
-    const end = start[i + 1] as number;
+    const end = stop[i] as number;
     let q = start[i] as number;
     if (sparseB) {
       acc.fill(0, 0, n);
@@ -254,24 +301,31 @@ export function eventGemm(
           acc[j] = (acc[j] as number) + (bd[r + j] as number);
         }
       }
-    } else if (q === end) {
-      acc.fill(0, 0, n);
     } else {
-      // Rows of b four at a time (fewer at the end), the first group starting from +0 as the
-      // dense sum does; each addition is still one term, left to right.
-      const r0 = (index[q] as number) * n;
-      if (end - q >= 4) {
+      // Rows of b eight at a time, then four, then one: fewer passes over acc, and each
+      // addition is still one term, left to right, from +0 (as in the dense sum).
+      acc.fill(0, 0, n);
+      for (; q + 8 <= end; q += 8) {
+        const r0 = (index[q] as number) * n;
         const r1 = (index[q + 1] as number) * n;
         const r2 = (index[q + 2] as number) * n;
         const r3 = (index[q + 3] as number) * n;
+        const r4 = (index[q + 4] as number) * n;
+        const r5 = (index[q + 5] as number) * n;
+        const r6 = (index[q + 6] as number) * n;
+        const r7 = (index[q + 7] as number) * n;
         for (let j = 0; j < n; j++) {
           acc[j] =
-            0 + (bd[r0 + j] as number) + (bd[r1 + j] as number) + (bd[r2 + j] as number) + (bd[r3 + j] as number);
+            (acc[j] as number) +
+            (bd[r0 + j] as number) +
+            (bd[r1 + j] as number) +
+            (bd[r2 + j] as number) +
+            (bd[r3 + j] as number) +
+            (bd[r4 + j] as number) +
+            (bd[r5 + j] as number) +
+            (bd[r6 + j] as number) +
+            (bd[r7 + j] as number);
         }
-        q += 4;
-      } else {
-        for (let j = 0; j < n; j++) acc[j] = 0 + (bd[r0 + j] as number);
-        q += 1;
       }
       for (; q + 4 <= end; q += 4) {
         const r0 = (index[q] as number) * n;
@@ -303,14 +357,17 @@ export function eventGemm(
 }
 
 /**
- * Indices of the ones of each row of op(a) (`m` rows) into `s.index`, row i's in
- * `[s.rowStart[i], s.rowStart[i + 1])`, p ascending. False when op(a) is not binary or too dense.
+ * Indices of the ones of each row of op(a) (`m` rows), p ascending: row i's are
+ * `s.index[s.rowStart[i] … s.rowEnd[i])`. False when op(a) is not binary or has more than
+ * {@link EVENT_DENSITY} ones. One pass without data-dependent branches: every entry's index is
+ * written at its row's cursor, which advances by the entry (0 or 1).
  */
 function eventIndex(s: GemmScratch, a: Matrix, m: number, transA: boolean): boolean {
   const ad = a.data;
-  const limit = Math.floor(ad.length * EVENT_DENSITY);
-  const index = s.indices(limit);
+  const limit = ad.length * EVENT_DENSITY;
+  const index = s.indices(ad.length + 1);
   const start = s.starts(m + 1);
+  const end = s.ends(m);
   if (!transA) {
     const k = a.cols;
     let nnz = 0;
@@ -319,42 +376,35 @@ function eventIndex(s: GemmScratch, a: Matrix, m: number, transA: boolean): bool
       const base = i * k;
       for (let p = 0; p < k; p++) {
         const v = ad[base + p] as number;
-        if (v === 0) continue;
-        if (v !== 1 || nnz === limit) return false;
-        index[nnz++] = p;
+        if (v * (1 - v) !== 0) return false; // neither 0 nor 1 (NaN included)
+        index[nnz] = p;
+        nnz += v;
       }
+      end[i] = nnz;
+      if (nnz > limit) return false;
     }
-    start[m] = nnz;
     return true;
   }
-  // op(a)[i, p] = a[p, i]: count the ones of each column of a, turn the counts into starts,
-  // then place each one at its column's cursor, rows of a (p) in ascending order.
+  // op(a)[i, p] = a[p, i]: row i's indices live in the slot [i·k, i·k + k), filled as the rows
+  // of a (p) are read in order.
   const k = a.rows;
-  start.fill(0, 0, m + 1);
-  let nnz = 0;
+  for (let i = 0; i < m; i++) {
+    start[i] = i * k;
+    end[i] = i * k;
+  }
   for (let p = 0; p < k; p++) {
     const base = p * m;
     for (let i = 0; i < m; i++) {
       const v = ad[base + i] as number;
-      if (v === 0) continue;
-      if (v !== 1 || nnz === limit) return false;
-      nnz++;
-      start[i + 1] = (start[i + 1] as number) + 1;
-    }
-  }
-  for (let i = 0; i < m; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
-  const cursor = s.float64(m);
-  for (let i = 0; i < m; i++) cursor[i] = start[i] as number;
-  for (let p = 0; p < k; p++) {
-    const base = p * m;
-    for (let i = 0; i < m; i++) {
-      if (ad[base + i] === 0) continue;
-      const c = cursor[i] as number;
+      if (v * (1 - v) !== 0) return false;
+      const c = end[i] as number;
       index[c] = p;
-      cursor[i] = c + 1;
+      end[i] = c + v;
     }
   }
-  return true;
+  let nnz = 0;
+  for (let i = 0; i < m; i++) nnz += (end[i] as number) - (start[i] as number);
+  return nnz <= limit;
 }
 
 /**

@@ -38,8 +38,6 @@ export class JsBackend implements Backend {
   /** Whether gemm takes its event-driven and sparse paths (see {@link JsBackendOptions}). */
   readonly eventDriven: boolean;
   private readonly gemmScratch = new GemmScratch();
-  /** Row vectors of outerUpdate (combined terms), grown on demand and reused. */
-  private outerScratch = new Float64Array(0);
 
   constructor(options: JsBackendOptions = {}) {
     this.eventDriven = options.eventDriven ?? true;
@@ -191,7 +189,6 @@ export class JsBackend implements Backend {
 
   dispose(): void {
     this.gemmScratch.release();
-    this.outerScratch = new Float64Array(0);
   }
 }
 
@@ -204,7 +201,15 @@ function rowMax(data: Float32Array, base: number, cols: number): number {
   return max;
 }
 
-/** `out = a · src + first + second` (each term optional), one pass over the rows. */
+/** Stands in for the vector of an absent term (never read: its factor is 0). */
+const NO_TERM = new Float32Array(0);
+
+/**
+ * `out = a · src + first + second` (each term optional), one pass over the rows. Each row's
+ * factors `coef · u[i]` are hoisted; a row whose factors are both 0 (a silent post-synaptic
+ * neuron) is only scaled, or skipped when that is the identity in place. Sums in float64, each
+ * element rounded to float32 once when stored.
+ */
 function outerPass(
   src: Float32Array,
   a: number,
@@ -213,23 +218,43 @@ function outerPass(
   out: Matrix,
 ): void {
   const { rows, cols, data: od } = out;
-  const v1 = first?.v;
-  const v2 = second?.v;
+  const v1 = first?.v ?? NO_TERM;
+  const v2 = second?.v ?? NO_TERM;
+  const coef1 = first?.coef ?? 0;
+  const coef2 = second?.coef ?? 0;
+  const u1 = first?.u;
+  const u2 = second?.u;
+  const tail = cols & 3;
   for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    const c1 = first ? first.coef * (first.u[i] as number) : 0;
-    const c2 = second ? second.coef * (second.u[i] as number) : 0;
-    if (v1 && c1 !== 0 && v2 && c2 !== 0) {
-      for (let j = 0; j < cols; j++) {
-        od[base + j] = a * (src[base + j] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+    const c1 = u1 ? coef1 * (u1[i] as number) : 0;
+    const c2 = u2 ? coef2 * (u2[i] as number) : 0;
+    const o0 = i * cols;
+    const end = o0 + cols - tail;
+    if (c1 !== 0 && c2 !== 0) {
+      let o = o0;
+      let j = 0;
+      for (; o < end; o += 4, j += 4) {
+        od[o] = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+        od[o + 1] = a * (src[o + 1] as number) + c1 * (v1[j + 1] as number) + c2 * (v2[j + 1] as number);
+        od[o + 2] = a * (src[o + 2] as number) + c1 * (v1[j + 2] as number) + c2 * (v2[j + 2] as number);
+        od[o + 3] = a * (src[o + 3] as number) + c1 * (v1[j + 3] as number) + c2 * (v2[j + 3] as number);
       }
-    } else if ((v1 && c1 !== 0) || (v2 && c2 !== 0)) {
-      // Exactly one term is active on this row (a silent post-synaptic neuron skips the other).
+      for (; j < cols; o++, j++) od[o] = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+    } else if (c1 !== 0 || c2 !== 0) {
+      // Exactly one term is active on this row.
       const c = c1 !== 0 ? c1 : c2;
-      const v = (c1 !== 0 ? v1 : v2) as Float32Array;
-      for (let j = 0; j < cols; j++) od[base + j] = a * (src[base + j] as number) + c * (v[j] as number);
+      const v = c1 !== 0 ? v1 : v2;
+      let o = o0;
+      let j = 0;
+      for (; o < end; o += 4, j += 4) {
+        od[o] = a * (src[o] as number) + c * (v[j] as number);
+        od[o + 1] = a * (src[o + 1] as number) + c * (v[j + 1] as number);
+        od[o + 2] = a * (src[o + 2] as number) + c * (v[j + 2] as number);
+        od[o + 3] = a * (src[o + 3] as number) + c * (v[j + 3] as number);
+      }
+      for (; j < cols; o++, j++) od[o] = a * (src[o] as number) + c * (v[j] as number);
     } else if (a !== 1 || src !== od) {
-      for (let j = 0; j < cols; j++) od[base + j] = a * (src[base + j] as number);
+      for (let o = o0; o < o0 + cols; o++) od[o] = a * (src[o] as number);
     }
   }
 }

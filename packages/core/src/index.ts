@@ -31,6 +31,7 @@ export {
 export {
   CONTRASTIVE_VARIANTS,
   type ContrastiveVariant,
+  type GradOutputs,
   type LossWithGrad,
   MASKED_LOGIT,
   MAX_ROW_LOSS,

@@ -11,7 +11,7 @@
  * makes the layer fire more than one spike per step (falls while it fires less), which keeps the
  * code sparse and the activity of different samples comparable.
  */
-import type { Backend, LifState, Matrix } from './backend.js';
+import type { Backend, LifParams, LifState, Matrix } from './backend.js';
 import { InvalidValueError } from './errors.js';
 import { rowBlock, zeros } from './matrix.js';
 import { Random } from './random.js';
@@ -56,6 +56,8 @@ export class LIFLayer {
   readonly thresholdAdaptation: number;
   readonly thresholdMinimum: number;
   private state: Required<LifState> | undefined;
+  /** The constants handed to every lifStep (one object, reused). */
+  private readonly params: LifParams;
 
   constructor(size: number, options: LIFOptions = {}) {
     const o = checkOptions(options, LIF_OPTIONS);
@@ -73,6 +75,12 @@ export class LIFLayer {
     this.thresholdMinimum = nonNegativeFinite(o.thresholdMinimum ?? 0.025, 'thresholdMinimum');
     const rng = new Random(o.seed ?? 1);
     this.thresholds = Float32Array.from({ length: this.size }, () => base + spread * (2 * rng.next() - 1));
+    this.params = Object.freeze({
+      leak: this.leak,
+      traceDecay: this.traceDecay,
+      thresholdAdaptation: this.thresholdAdaptation,
+      thresholdMinimum: this.thresholdMinimum,
+    });
   }
 
   /** The current state (`batch × size` matrices), or undefined before the first {@link reset}. */
@@ -105,12 +113,7 @@ export class LIFLayer {
    */
   step(backend: Backend, current: Matrix): Matrix {
     const state = this.state && this.state.v.rows === current.rows ? this.state : this.reset(current.rows);
-    backend.lifStep(current, state, {
-      leak: this.leak,
-      traceDecay: this.traceDecay,
-      thresholdAdaptation: this.thresholdAdaptation,
-      thresholdMinimum: this.thresholdMinimum,
-    });
+    backend.lifStep(current, state, this.params);
     return state.spikes;
   }
 
