@@ -16,6 +16,7 @@ import { InvalidValueError } from './errors.js';
 import { rowBlock, zeros } from './matrix.js';
 import { Random } from './random.js';
 import { checkOptions, integerInRange, nonNegativeFinite, positiveFinite } from './validate.js';
+import { Workspace } from './workspace.js';
 
 export interface LIFOptions {
   /** Integration step Δt in ms. Default 3. */
@@ -56,6 +57,8 @@ export class LIFLayer {
   readonly thresholdAdaptation: number;
   readonly thresholdMinimum: number;
   private state: Required<LifState> | undefined;
+  /** Memory of the state, reused across batch sizes. */
+  private readonly ws = new Workspace();
   /** The constants handed to every lifStep (one object, reused). */
   private readonly params: LifParams;
 
@@ -92,16 +95,16 @@ export class LIFLayer {
   reset(batch: number): Required<LifState> {
     const n = this.size;
     if (!this.state || this.state.v.rows !== batch) {
+      const ws = this.ws;
       this.state = {
-        v: zeros(batch, n),
-        threshold: zeros(batch, n),
-        trace: zeros(batch, n),
-        spikes: zeros(batch, n),
-        counts: zeros(batch, n),
+        v: ws.matrix('v', batch, n),
+        threshold: ws.matrix('threshold', batch, n),
+        trace: ws.matrix('trace', batch, n),
+        spikes: ws.matrix('spikes', batch, n),
+        counts: ws.matrix('counts', batch, n),
       };
-    } else {
-      for (const key of ['v', 'trace', 'spikes', 'counts'] as const) this.state[key].data.fill(0);
     }
+    for (const key of ['v', 'trace', 'spikes', 'counts'] as const) this.state[key].data.fill(0);
     const th = this.state.threshold.data;
     for (let b = 0; b < batch; b++) th.set(this.thresholds, b * n);
     return this.state;
