@@ -58,9 +58,9 @@ function expectSameMemory([first, second]: [Call[], Call[]]): void {
     const a = first[c] as Call;
     const b = second[c] as Call;
     expect(b.buffers.length, `${a.kernel} #${c}`).toBe(a.buffers.length);
-    b.buffers.forEach((buffer, k) =>
-      expect(buffer === a.buffers[k], `${a.kernel} #${c}, argument array ${k}`).toBe(true),
-    );
+    for (let k = 0; k < b.buffers.length; k++) {
+      expect(b.buffers[k] === a.buffers[k], `${a.kernel} #${c}, argument array ${k}`).toBe(true);
+    }
   }
 }
 
