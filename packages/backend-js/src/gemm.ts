@@ -30,58 +30,66 @@ function combine(value: number, beta: number, old: number): number {
   return beta === 0 ? value : value + beta * old;
 }
 
-/** Scratch memory of one backend instance, grown on demand and reused (no steady-state allocation). */
+/** `out[o + q] = alpha · sums[q] + beta · out[o + q]` for q < count (beta = 0 ignores out). */
+function storeSums(od: Float32Array, o: number, sums: Float64Array, count: number, alpha: number, beta: number): void {
+  if (beta === 0) {
+    for (let q = 0; q < count; q++) od[o + q] = alpha * (sums[q] as number);
+  } else {
+    for (let q = 0; q < count; q++) od[o + q] = alpha * (sums[q] as number) + beta * (od[o + q] as number);
+  }
+}
+
+/** `current` when it holds at least `length` entries, otherwise a new array of that length. */
+function grown<T extends Float64Array | Float32Array | Int32Array>(
+  current: T,
+  length: number,
+  create: (n: number) => T,
+): T {
+  return current.length >= length ? current : create(length);
+}
+
+const f64 = (n: number) => new Float64Array(n);
+const f32 = (n: number) => new Float32Array(n);
+const i32 = (n: number) => new Int32Array(n);
+
+/**
+ * Scratch memory of one backend instance: arrays grown on demand and reused, so that repeated
+ * products of the same shapes allocate nothing.
+ */
 export class GemmScratch {
-  f64 = new Float64Array(0);
-  aPack = new Float32Array(0);
-  bPack = new Float32Array(0);
-  /** Indices of the ones of op(a), row by row, and where each row starts. */
-  index = new Int32Array(0);
-  rowStart = new Int32Array(0);
-  rowEnd = new Int32Array(0);
-  /** Column indices of b's non-zeros, row by row, and where each row starts. */
-  bIndex = new Int32Array(0);
-  bRowStart = new Int32Array(0);
+  private f64 = f64(0);
+  private aPack = f32(0);
+  private bPack = f32(0);
+  /** Indices of the ones of op(a), and where each row's run starts and ends (see {@link events}). */
+  index = i32(0);
+  rowStart = i32(0);
+  rowEnd = i32(0);
+  /** Column indices of b's non-zeros, row by row, and where each row starts (see {@link sparse}). */
+  bIndex = i32(0);
+  bRowStart = i32(0);
 
   float64(length: number): Float64Array {
-    if (this.f64.length < length) this.f64 = new Float64Array(length);
+    this.f64 = grown(this.f64, length, f64);
     return this.f64;
   }
-
   packA(length: number): Float32Array {
-    if (this.aPack.length < length) this.aPack = new Float32Array(length);
+    this.aPack = grown(this.aPack, length, f32);
     return this.aPack;
   }
-
   packB(length: number): Float32Array {
-    if (this.bPack.length < length) this.bPack = new Float32Array(length);
+    this.bPack = grown(this.bPack, length, f32);
     return this.bPack;
   }
-
-  indices(length: number): Int32Array {
-    if (this.index.length < length) this.index = new Int32Array(length);
-    return this.index;
+  /** Grows `index` to `length` entries and `rowStart`, `rowEnd` to `rows`. */
+  events(length: number, rows: number): void {
+    this.index = grown(this.index, length, i32);
+    this.rowStart = grown(this.rowStart, rows, i32);
+    this.rowEnd = grown(this.rowEnd, rows, i32);
   }
-
-  ends(length: number): Int32Array {
-    if (this.rowEnd.length < length) this.rowEnd = new Int32Array(length);
-    return this.rowEnd;
-  }
-
-  starts(length: number): Int32Array {
-    if (this.rowStart.length < length) this.rowStart = new Int32Array(length);
-    return this.rowStart;
-  }
-
-  release(): void {
-    this.f64 = new Float64Array(0);
-    this.aPack = new Float32Array(0);
-    this.bPack = new Float32Array(0);
-    this.index = new Int32Array(0);
-    this.rowStart = new Int32Array(0);
-    this.rowEnd = new Int32Array(0);
-    this.bIndex = new Int32Array(0);
-    this.bRowStart = new Int32Array(0);
+  /** Grows `bIndex` to `length` entries and `bRowStart` to `rows + 1`. */
+  sparse(length: number, rows: number): void {
+    this.bIndex = grown(this.bIndex, length, i32);
+    this.bRowStart = grown(this.bRowStart, rows + 1, i32);
   }
 }
 
@@ -237,8 +245,7 @@ function rowsGemm(
       const r = p * n;
       for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + x * (bd[r + j] as number);
     }
-    const o = i * n;
-    for (let j = 0; j < n; j++) od[o + j] = combine(alpha * (acc[j] as number), beta, od[o + j] as number);
+    storeSums(od, i * n, acc, n, alpha, beta);
   }
 }
 
@@ -278,15 +285,12 @@ export function eventGemm(
   const m = out.rows;
   const n = out.cols;
   if (!eventIndex(s, a, m, transA)) return false;
-  const index = s.index;
-  const start = s.rowStart;
-  const stop = s.rowEnd;
+  const { index, rowStart: start, rowEnd: stop } = s;
   const bd = b.data;
   const od = out.data;
   const acc = s.float64(n);
   const sparseB = sparseRows(s, b, SPARSE_B_DENSITY);
-  const bCols = s.bIndex;
-  const bStart = s.bRowStart;
+  const { bIndex: bCols, bRowStart: bStart } = s;
   for (let i = 0; i < m; i++) {
     const end = stop[i] as number;
     let q = start[i] as number;
@@ -346,12 +350,7 @@ export function eventGemm(
         for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + (bd[r0 + j] as number);
       }
     }
-    const o = i * n;
-    if (beta === 0) {
-      for (let j = 0; j < n; j++) od[o + j] = alpha * (acc[j] as number);
-    } else {
-      for (let j = 0; j < n; j++) od[o + j] = alpha * (acc[j] as number) + beta * (od[o + j] as number);
-    }
+    storeSums(od, i * n, acc, n, alpha, beta);
   }
   return true;
 }
@@ -365,9 +364,8 @@ export function eventGemm(
 function eventIndex(s: GemmScratch, a: Matrix, m: number, transA: boolean): boolean {
   const ad = a.data;
   const limit = ad.length * EVENT_DENSITY;
-  const index = s.indices(ad.length + 1);
-  const start = s.starts(m + 1);
-  const end = s.ends(m);
+  s.events(ad.length + 1, m);
+  const { index, rowStart: start, rowEnd: end } = s;
   if (!transA) {
     const k = a.cols;
     let nnz = 0;
@@ -414,10 +412,8 @@ function eventIndex(s: GemmScratch, a: Matrix, m: number, transA: boolean): bool
 function sparseRows(s: GemmScratch, b: Matrix, density: number): boolean {
   const { rows, cols, data } = b;
   const limit = Math.floor(data.length * density);
-  if (s.bIndex.length < limit) s.bIndex = new Int32Array(limit);
-  if (s.bRowStart.length < rows + 1) s.bRowStart = new Int32Array(rows + 1);
-  const index = s.bIndex;
-  const start = s.bRowStart;
+  s.sparse(limit, rows);
+  const { bIndex: index, bRowStart: start } = s;
   let nnz = 0;
   for (let p = 0; p < rows; p++) {
     start[p] = nnz;
@@ -451,8 +447,7 @@ export function sparseOuterGemm(
   const m = out.rows;
   const bd = b.data;
   if (!sparseRows(s, b, SPARSE_OUTER_DENSITY)) return false;
-  const cols = s.bIndex;
-  const rowStart = s.bRowStart;
+  const { bIndex: cols, bRowStart: rowStart } = s;
   const ad = a.data;
   const od = out.data;
   const blockRows = Math.max(1, Math.min(m, Math.floor(SPARSE_OUTER_BLOCK_BYTES / (8 * Math.max(1, n)))));
@@ -476,13 +471,7 @@ export function sparseOuterGemm(
         }
       }
     }
-    const size = (i1 - i0) * n;
-    const o = i0 * n;
-    if (beta === 0) {
-      for (let q = 0; q < size; q++) od[o + q] = alpha * (acc[q] as number);
-    } else {
-      for (let q = 0; q < size; q++) od[o + q] = alpha * (acc[q] as number) + beta * (od[o + q] as number);
-    }
+    storeSums(od, i0 * n, acc, (i1 - i0) * n, alpha, beta);
   }
   return true;
 }

@@ -37,7 +37,7 @@ export class JsBackend implements Backend {
   readonly capabilities = capabilities;
   /** Whether gemm takes its event-driven and sparse paths (see {@link JsBackendOptions}). */
   readonly eventDriven: boolean;
-  private readonly gemmScratch = new GemmScratch();
+  private gemmScratch = new GemmScratch();
 
   constructor(options: JsBackendOptions = {}) {
     this.eventDriven = options.eventDriven ?? true;
@@ -188,7 +188,7 @@ export class JsBackend implements Backend {
   }
 
   dispose(): void {
-    this.gemmScratch.release();
+    this.gemmScratch = new GemmScratch();
   }
 }
 
