@@ -896,6 +896,27 @@ export function runConformance<Options>(
           /activations/,
         ],
         [
+          'a gradient output of the wrong shape',
+          () => loss().computeWithGrad(two, two, { gradA: { rows: 2, cols: 3, data: new Float32Array(6) } }),
+          ShapeError.isInstance,
+          /options\.gradA.*\[2, 2\].*\[2, 3\]/,
+        ],
+        [
+          'one matrix as both gradient outputs',
+          () => {
+            const g = { rows: 2, cols: 2, data: new Float32Array(4) };
+            return loss().computeWithGrad(two, two, { gradA: g, gradB: g });
+          },
+          InvalidValueError.isInstance,
+          /options\.gradB/,
+        ],
+        [
+          'an unknown gradient output',
+          () => loss().computeWithGrad(two, two, { gradC: two } as never),
+          InputTypeError.isInstance,
+          /options\.gradC/,
+        ],
+        [
           'out of the wrong shape',
           () => rule().positiveUpdate(two, [1, 0], [1, 0], { out: { rows: 1, cols: 4, data: new Float32Array(4) } }),
           ShapeError.isInstance,
