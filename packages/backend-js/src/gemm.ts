@@ -29,6 +29,17 @@ const SPARSE_OUTER_BLOCK_BYTES = 2 * 1024 * 1024;
 /** Bytes of one packed panel of op(b) (k × NC float32), kept in L2 while the panels of op(a) pass. */
 const B_PANEL_BYTES = 256 * 1024;
 
+/** One product `out = alpha · op(a) · op(b) + beta · out`, as handed to every path. */
+export interface Product {
+  readonly a: Matrix;
+  readonly b: Matrix;
+  readonly out: Matrix;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly alpha: number;
+  readonly beta: number;
+}
+
 /** `value + beta · old`, where beta = 0 ignores the old value (even NaN). */
 function combine(value: number, beta: number, old: number): number {
   return beta === 0 ? value : value + beta * old;
@@ -103,22 +114,14 @@ export class GemmScratch {
  * 16 float64 accumulators over p = 0 … k−1, fed by 4 + 4 contiguous loads per step. Edges are
  * padded with zeros and the padded results are not stored. Any transpose variant.
  */
-export function denseGemm(
-  s: GemmScratch,
-  a: Matrix,
-  b: Matrix,
-  out: Matrix,
-  transA: boolean,
-  transB: boolean,
-  alpha: number,
-  beta: number,
-): void {
+export function denseGemm(s: GemmScratch, product: Product): void {
+  const { a, b, out, transA, transB, alpha, beta } = product;
   const m = out.rows;
   const n = out.cols;
   const k = transA ? a.rows : a.cols;
   const od = out.data;
   if (m < 4 && !transB) {
-    rowsGemm(s, a, b, out, transA, alpha, beta);
+    rowsGemm(s, product);
     return;
   }
   const mPanels = (m + 3) >> 2;
@@ -224,15 +227,8 @@ export function denseGemm(
  * out accumulates `op(a)[i, p] · b[p, :]` for p ascending into a float64 row, streaming b once
  * per row instead of packing it. Every term is added, zeros included.
  */
-function rowsGemm(
-  s: GemmScratch,
-  a: Matrix,
-  b: Matrix,
-  out: Matrix,
-  transA: boolean,
-  alpha: number,
-  beta: number,
-): void {
+function rowsGemm(s: GemmScratch, product: Product): void {
+  const { a, b, out, transA, alpha, beta } = product;
   const m = out.rows;
   const n = out.cols;
   const k = b.rows;
@@ -277,15 +273,8 @@ function storeRow(
  * too (a learning signal), only its non-zeros are added. Declines (returns false, nothing
  * written) when op(a) has an entry other than 0 and 1, or more than {@link EVENT_DENSITY} ones.
  */
-export function eventGemm(
-  s: GemmScratch,
-  a: Matrix,
-  b: Matrix,
-  out: Matrix,
-  transA: boolean,
-  alpha: number,
-  beta: number,
-): boolean {
+export function eventGemm(s: GemmScratch, product: Product): boolean {
+  const { a, b, out, transA, alpha, beta } = product;
   const m = out.rows;
   const n = out.cols;
   if (!eventIndex(s, a, m, transA)) return false;
@@ -438,14 +427,8 @@ function sparseRows(s: GemmScratch, b: Matrix, density: number): boolean {
  * zeros on both sides: learning-rule products (input spikes × sparse traces or output spikes)
  * cost Σ_p nnz(a_p) · nnz(b_p) instead of m · n · k. Declines (returns false) when b is dense.
  */
-export function sparseOuterGemm(
-  s: GemmScratch,
-  a: Matrix,
-  b: Matrix,
-  out: Matrix,
-  alpha: number,
-  beta: number,
-): boolean {
+export function sparseOuterGemm(s: GemmScratch, product: Product): boolean {
+  const { a, b, out, alpha, beta } = product;
   const k = b.rows;
   const n = b.cols;
   const m = out.rows;

@@ -13,7 +13,7 @@ import type {
   Matrix,
   OuterTerm,
 } from '@contraspike/core';
-import { denseGemm, eventGemm, GemmScratch, sparseOuterGemm } from './gemm.js';
+import { denseGemm, eventGemm, GemmScratch, type Product, sparseOuterGemm } from './gemm.js';
 
 export const capabilities: BackendCapabilities = Object.freeze({
   device: 'cpu',
@@ -38,6 +38,16 @@ export class JsBackend implements Backend {
   /** Whether gemm takes its event-driven and sparse paths (see {@link JsBackendOptions}). */
   readonly eventDriven: boolean;
   private gemmScratch = new GemmScratch();
+  /** The description of the current product, one object reused by every gemm call. */
+  private readonly product: { -readonly [K in keyof Product]: Product[K] } = {
+    a: NO_MATRIX,
+    b: NO_MATRIX,
+    out: NO_MATRIX,
+    transA: false,
+    transB: false,
+    alpha: 1,
+    beta: 0,
+  };
 
   constructor(options: JsBackendOptions = {}) {
     this.eventDriven = options.eventDriven ?? true;
@@ -49,11 +59,19 @@ export class JsBackend implements Backend {
     const alpha = options.alpha ?? 1;
     const beta = options.beta ?? 0;
     const s = this.gemmScratch;
+    const p = this.product;
+    p.a = a;
+    p.b = b;
+    p.out = out;
+    p.transA = transA;
+    p.transB = transB;
+    p.alpha = alpha;
+    p.beta = beta;
     if (this.eventDriven && !transB) {
-      if (eventGemm(s, a, b, out, transA, alpha, beta)) return;
-      if (transA && sparseOuterGemm(s, a, b, out, alpha, beta)) return;
+      if (eventGemm(s, p)) return;
+      if (transA && sparseOuterGemm(s, p)) return;
     }
-    denseGemm(s, a, b, out, transA, transB, alpha, beta);
+    denseGemm(s, p);
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {
@@ -200,6 +218,9 @@ function rowMax(data: Float32Array, base: number, cols: number): number {
   }
   return max;
 }
+
+/** Stands in for the operands of {@link JsBackend} before its first product. */
+const NO_MATRIX: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0) });
 
 /** Stands in for the vector of an absent term (never read: its factor is 0). */
 const NO_TERM = new Float32Array(0);

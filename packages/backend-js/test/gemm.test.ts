@@ -53,8 +53,8 @@ describe('gemm paths are bit-identical to the dense product', () => {
           for (const { alpha, beta } of OPTIONS) {
             const fast = { rows: m, cols: n, data: c.data.slice() };
             const dense = { rows: m, cols: n, data: c.data.slice() };
-            expect(eventGemm(new GemmScratch(), a, b, fast, transA, alpha, beta)).toBe(true);
-            denseGemm(new GemmScratch(), a, b, dense, transA, false, alpha, beta);
+            expect(eventGemm(new GemmScratch(), { a, b, out: fast, transA, transB: false, alpha, beta })).toBe(true);
+            denseGemm(new GemmScratch(), { a, b, out: dense, transA, transB: false, alpha, beta });
             expect(bits(fast)).toEqual(bits(dense));
           }
         }
@@ -70,8 +70,10 @@ describe('gemm paths are bit-identical to the dense product', () => {
     for (const { alpha, beta } of OPTIONS) {
       const fast = { rows: m, cols: n, data: c.data.slice() };
       const dense = { rows: m, cols: n, data: c.data.slice() };
-      expect(sparseOuterGemm(new GemmScratch(), a, b, fast, alpha, beta)).toBe(true);
-      denseGemm(new GemmScratch(), a, b, dense, true, false, alpha, beta);
+      expect(sparseOuterGemm(new GemmScratch(), { a, b, out: fast, transA: true, transB: false, alpha, beta })).toBe(
+        true,
+      );
+      denseGemm(new GemmScratch(), { a, b, out: dense, transA: true, transB: false, alpha, beta });
       expect(bits(fast)).toEqual(bits(dense));
     }
   });
@@ -81,9 +83,13 @@ describe('gemm paths are bit-identical to the dense product', () => {
     const out = { rows: 6, cols: 5, data: new Float32Array(30).fill(3) };
     const half = spikes(rng, 6, 20, 0.1, false);
     half.data[7] = 0.5;
-    expect(eventGemm(new GemmScratch(), half, b, out, false, 1, 0)).toBe(false);
+    expect(eventGemm(new GemmScratch(), { a: half, b, out, transA: false, transB: false, alpha: 1, beta: 0 })).toBe(
+      false,
+    );
     const dense = spikes(rng, 6, 20, Math.min(1, EVENT_DENSITY + 0.3), false);
-    expect(eventGemm(new GemmScratch(), dense, b, out, false, 1, 0)).toBe(false);
+    expect(eventGemm(new GemmScratch(), { a: dense, b, out, transA: false, transB: false, alpha: 1, beta: 0 })).toBe(
+      false,
+    );
     expect(out.data.every((v) => v === 3)).toBe(true);
   });
 
