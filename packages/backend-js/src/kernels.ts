@@ -3,17 +3,17 @@
  * numbers), no per-element allocation. Scratch rows are owned by the backend instance and reused.
  * Kernels trust their inputs: @contraspike/core validates at its API boundary.
  */
-import {
-  type AdamStepOptions,
-  type Backend,
-  type BackendCapabilities,
-  type GemmOptions,
-  gemmCall,
-  type LifParams,
-  type LifState,
-  type Matrix,
-  type OuterTerm,
+import type {
+  AdamStepOptions,
+  Backend,
+  BackendCapabilities,
+  GemmOptions,
+  LifParams,
+  LifState,
+  Matrix,
+  OuterTerm,
 } from '@contraspike/core';
+import { denseGemm, eventGemm, GemmScratch, type Product, sparseOuterGemm } from './gemm.js';
 
 export const capabilities: BackendCapabilities = Object.freeze({
   device: 'cpu',
@@ -21,159 +21,57 @@ export const capabilities: BackendCapabilities = Object.freeze({
   accumulation: 'float64',
 });
 
-/** Bytes of b's rows kept hot while the rows of a pass over them (about half an L2 cache). */
-const GEMM_BLOCK_BYTES = 128 * 1024;
-
-/** b denser than this goes through the dense path of gemm (aᵀ b). */
-const SPARSE_OUTER_DENSITY = 0.2;
-/** Float64 accumulator rows of sparseOuter kept per pass (fits in L2/L3 on common CPUs). */
-const SPARSE_OUTER_BLOCK_BYTES = 2 * 1024 * 1024;
-
-/** `out[o] = value + beta · out[o]`, where beta = 0 ignores the old value (even NaN). */
-function store(out: Float32Array, o: number, value: number, beta: number): void {
-  out[o] = beta === 0 ? value : value + beta * (out[o] as number);
+/** Options of {@link JsBackend}: `setBackend('js', { eventDriven: false })`. */
+export interface JsBackendOptions {
+  /**
+   * Exploit binary, sparse operands in gemm (default true): the event-driven path for spikes ×
+   * weights and the sparse outer-product path for learning-rule products `aᵀ b`. False makes
+   * every gemm a plain dense product (every term added, zeros included): the baseline the
+   * event-driven paths are measured against. Results are bit-identical either way.
+   */
+  readonly eventDriven?: boolean;
 }
 
 export class JsBackend implements Backend {
   readonly name = 'js';
   readonly capabilities = capabilities;
-  /** A float64 accumulator row, grown on demand and reused. */
-  private scratch = new Float64Array(0);
-  /** Column indices and row starts of a sparse operand (sparseOuter), grown on demand. */
-  private cols = new Int32Array(0);
-  private rowStart = new Int32Array(0);
+  /** Whether gemm takes its event-driven and sparse paths (see {@link JsBackendOptions}). */
+  readonly eventDriven: boolean;
+  private gemmScratch = new GemmScratch();
+  /** The description of the current product, one object reused by every gemm call. */
+  private readonly product: { -readonly [K in keyof Product]: Product[K] } = {
+    a: NO_MATRIX,
+    b: NO_MATRIX,
+    out: NO_MATRIX,
+    transA: false,
+    transB: false,
+    alpha: 1,
+    beta: 0,
+  };
 
-  private row(length: number): Float64Array {
-    if (this.scratch.length < length) this.scratch = new Float64Array(length);
-    return this.scratch;
+  constructor(options: JsBackendOptions = {}) {
+    this.eventDriven = options.eventDriven ?? true;
   }
 
-  gemm(a: Matrix, b: Matrix, out: Matrix, options?: GemmOptions): void {
-    const { transA, transB, alpha, beta, m, n, k } = gemmCall(a, out, options);
-    // Element (i, p) of op(a) is ad[i * ai + p * ap]; element (p, j) of op(b) is bd[p * bp + j * bj].
-    const ad = a.data;
-    const ai = transA ? 1 : a.cols;
-    const ap = transA ? a.cols : 1;
-    const bd = b.data;
-    const od = out.data;
-    if (transB) {
-      // out[i, j] = alpha · Σ_p op(a)[i, p] · b[j, p]: rows of b are contiguous, so dot products,
-      // computed 2 × 2 at a time (four independent float64 accumulators, each load used twice).
-      // Rows of b are taken in blocks that stay in cache while every row of op(a) passes over them.
-      // At an odd edge the second row/column repeats the first and its result is not stored.
-      const bRow = b.cols;
-      const block = 2 * Math.max(1, Math.floor(GEMM_BLOCK_BYTES / (8 * Math.max(1, k))));
-      for (let j0 = 0; j0 < n; j0 += block) {
-        const jEnd = Math.min(n, j0 + block);
-        for (let i = 0; i < m; i += 2) {
-          const i1 = Math.min(i + 1, m - 1);
-          const a0 = i * ai;
-          const a1 = i1 * ai;
-          for (let j = j0; j < jEnd; j += 2) {
-            const j1 = Math.min(j + 1, n - 1);
-            const b0 = j * bRow;
-            const b1 = j1 * bRow;
-            let s00 = 0;
-            let s01 = 0;
-            let s10 = 0;
-            let s11 = 0;
-            for (let p = 0; p < k; p++) {
-              const x0 = ad[a0 + p * ap] as number;
-              const x1 = ad[a1 + p * ap] as number;
-              const y0 = bd[b0 + p] as number;
-              const y1 = bd[b1 + p] as number;
-              s00 += x0 * y0;
-              s01 += x0 * y1;
-              s10 += x1 * y0;
-              s11 += x1 * y1;
-            }
-            store(od, i * n + j, alpha * s00, beta);
-            if (j1 !== j) store(od, i * n + j1, alpha * s01, beta);
-            if (i1 !== i) {
-              store(od, i1 * n + j, alpha * s10, beta);
-              if (j1 !== j) store(od, i1 * n + j1, alpha * s11, beta);
-            }
-          }
-        }
-      }
-      return;
+  gemm(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions = {}): void {
+    const transA = options.transA ?? false;
+    const transB = options.transB ?? false;
+    const alpha = options.alpha ?? 1;
+    const beta = options.beta ?? 0;
+    const s = this.gemmScratch;
+    const p = this.product;
+    p.a = a;
+    p.b = b;
+    p.out = out;
+    p.transA = transA;
+    p.transB = transB;
+    p.alpha = alpha;
+    p.beta = beta;
+    if (this.eventDriven && !transB) {
+      if (eventGemm(s, p)) return;
+      if (transA && sparseOuterGemm(s, p)) return;
     }
-    if (transA && this.sparseOuter(a, b, out, alpha, beta)) return;
-    // out[i, :] = alpha · Σ_p op(a)[i, p] · b[p, :]: stream rows of b into a float64 row;
-    // zero entries of op(a) (silent neurons) are skipped.
-    const acc = this.row(n);
-    for (let i = 0; i < m; i++) {
-      acc.fill(0, 0, n);
-      const aBase = i * ai;
-      for (let p = 0; p < k; p++) {
-        const av = ad[aBase + p * ap] as number;
-        if (av === 0) continue;
-        const bBase = p * n;
-        for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + av * (bd[bBase + j] as number);
-      }
-      const oBase = i * n;
-      for (let j = 0; j < n; j++) store(od, oBase + j, alpha * (acc[j] as number), beta);
-    }
-  }
-
-  /**
-   * `out = alpha · aᵀ b + beta · out` as a sum of outer products of the rows of a and b, skipping
-   * zeros on both sides: learning-rule products (input spikes × sparse traces or output spikes)
-   * cost Σ_p nnz(a_p) · nnz(b_p) instead of m · n · k. Declines (returns false) when b is dense.
-   */
-  private sparseOuter(a: Matrix, b: Matrix, out: Matrix, alpha: number, beta: number): boolean {
-    const k = b.rows;
-    const n = b.cols;
-    const m = out.rows;
-    const bd = b.data;
-    // Column indices of b's non-zeros, row by row (CSR without values).
-    if (this.cols.length < bd.length) this.cols = new Int32Array(bd.length);
-    if (this.rowStart.length < k + 1) this.rowStart = new Int32Array(k + 1);
-    const cols = this.cols;
-    const rowStart = this.rowStart;
-    const limit = Math.floor(bd.length * SPARSE_OUTER_DENSITY);
-    let nnz = 0;
-    for (let p = 0; p < k; p++) {
-      rowStart[p] = nnz;
-      const base = p * n;
-      for (let j = 0; j < n; j++) {
-        if (bd[base + j] !== 0) {
-          if (nnz === limit) return false;
-          cols[nnz++] = j;
-        }
-      }
-    }
-    rowStart[k] = nnz;
-    const ad = a.data;
-    const od = out.data;
-    const blockRows = Math.max(1, Math.min(m, Math.floor(SPARSE_OUTER_BLOCK_BYTES / (8 * Math.max(1, n)))));
-    const acc = this.row(blockRows * n);
-    for (let i0 = 0; i0 < m; i0 += blockRows) {
-      const i1 = Math.min(m, i0 + blockRows);
-      acc.fill(0, 0, (i1 - i0) * n);
-      for (let p = 0; p < k; p++) {
-        const start = rowStart[p] as number;
-        const end = rowStart[p + 1] as number;
-        if (start === end) continue;
-        const aBase = p * m;
-        const bBase = p * n;
-        for (let i = i0; i < i1; i++) {
-          const av = ad[aBase + i] as number;
-          if (av === 0) continue;
-          const accBase = (i - i0) * n;
-          for (let q = start; q < end; q++) {
-            const j = cols[q] as number;
-            acc[accBase + j] = (acc[accBase + j] as number) + av * (bd[bBase + j] as number);
-          }
-        }
-      }
-      for (let i = i0; i < i1; i++) {
-        const accBase = (i - i0) * n;
-        const oBase = i * n;
-        for (let j = 0; j < n; j++) store(od, oBase + j, alpha * (acc[accBase + j] as number), beta);
-      }
-    }
-    return true;
+    denseGemm(s, p);
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {
@@ -308,9 +206,7 @@ export class JsBackend implements Backend {
   }
 
   dispose(): void {
-    this.scratch = new Float64Array(0);
-    this.cols = new Int32Array(0);
-    this.rowStart = new Int32Array(0);
+    this.gemmScratch = new GemmScratch();
   }
 }
 
@@ -323,7 +219,18 @@ function rowMax(data: Float32Array, base: number, cols: number): number {
   return max;
 }
 
-/** `out = a · src + first + second` (each term optional), one pass over the rows. */
+/** Stands in for the operands of {@link JsBackend} before its first product. */
+const NO_MATRIX: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0) });
+
+/** Stands in for the vector of an absent term (never read: its factor is 0). */
+const NO_TERM = new Float32Array(0);
+
+/**
+ * `out = a · src + first + second` (each term optional), one pass over the rows. Each row's
+ * factors `coef · u[i]` are hoisted; a row whose factors are both 0 (a silent post-synaptic
+ * neuron) is only scaled, or skipped when that is the identity in place. Sums in float64, each
+ * element rounded to float32 once when stored.
+ */
 function outerPass(
   src: Float32Array,
   a: number,
@@ -332,23 +239,43 @@ function outerPass(
   out: Matrix,
 ): void {
   const { rows, cols, data: od } = out;
-  const v1 = first?.v;
-  const v2 = second?.v;
+  const v1 = first?.v ?? NO_TERM;
+  const v2 = second?.v ?? NO_TERM;
+  const coef1 = first?.coef ?? 0;
+  const coef2 = second?.coef ?? 0;
+  const u1 = first?.u;
+  const u2 = second?.u;
+  const tail = cols & 3;
   for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    const c1 = first ? first.coef * (first.u[i] as number) : 0;
-    const c2 = second ? second.coef * (second.u[i] as number) : 0;
-    if (v1 && c1 !== 0 && v2 && c2 !== 0) {
-      for (let j = 0; j < cols; j++) {
-        od[base + j] = a * (src[base + j] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+    const c1 = u1 ? coef1 * (u1[i] as number) : 0;
+    const c2 = u2 ? coef2 * (u2[i] as number) : 0;
+    const o0 = i * cols;
+    const end = o0 + cols - tail;
+    if (c1 !== 0 && c2 !== 0) {
+      let o = o0;
+      let j = 0;
+      for (; o < end; o += 4, j += 4) {
+        od[o] = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+        od[o + 1] = a * (src[o + 1] as number) + c1 * (v1[j + 1] as number) + c2 * (v2[j + 1] as number);
+        od[o + 2] = a * (src[o + 2] as number) + c1 * (v1[j + 2] as number) + c2 * (v2[j + 2] as number);
+        od[o + 3] = a * (src[o + 3] as number) + c1 * (v1[j + 3] as number) + c2 * (v2[j + 3] as number);
       }
-    } else if ((v1 && c1 !== 0) || (v2 && c2 !== 0)) {
-      // Exactly one term is active on this row (a silent post-synaptic neuron skips the other).
+      for (; j < cols; o++, j++) od[o] = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+    } else if (c1 !== 0 || c2 !== 0) {
+      // Exactly one term is active on this row.
       const c = c1 !== 0 ? c1 : c2;
-      const v = (c1 !== 0 ? v1 : v2) as Float32Array;
-      for (let j = 0; j < cols; j++) od[base + j] = a * (src[base + j] as number) + c * (v[j] as number);
+      const v = c1 !== 0 ? v1 : v2;
+      let o = o0;
+      let j = 0;
+      for (; o < end; o += 4, j += 4) {
+        od[o] = a * (src[o] as number) + c * (v[j] as number);
+        od[o + 1] = a * (src[o + 1] as number) + c * (v[j + 1] as number);
+        od[o + 2] = a * (src[o + 2] as number) + c * (v[j + 2] as number);
+        od[o + 3] = a * (src[o + 3] as number) + c * (v[j + 3] as number);
+      }
+      for (; j < cols; o++, j++) od[o] = a * (src[o] as number) + c * (v[j] as number);
     } else if (a !== 1 || src !== od) {
-      for (let j = 0; j < cols; j++) od[base + j] = a * (src[base + j] as number);
+      for (let o = o0; o < o0 + cols; o++) od[o] = a * (src[o] as number);
     }
   }
 }

@@ -196,6 +196,42 @@ export function runConformance<Options>(
         expectClose(out.data, gemmOracle(a, b, out, {}), tol);
       });
 
+      it('gemm with binary, sparse op(a) (spikes × weights, event-driven on CPU), both layouts, alpha and beta', () => {
+        const rng = new Random(seed + 1); // its own stream: the inputs of the other cases stay as they were
+        for (const [m, k, n] of [
+          [6, 50, 9],
+          [24, 130, 70],
+        ] as const) {
+          for (const transA of [false, true]) {
+            // Ones at 10 %; row 0 of op(a) silent, row 1 all ones.
+            const data = new Float32Array(m * k);
+            for (let i = 0; i < m; i++) {
+              for (let p = 0; p < k; p++) {
+                const on = i === 1 || (i > 1 && rng.next() < 0.1);
+                data[transA ? p * m + i : i * k + p] = on ? 1 : 0;
+              }
+            }
+            const a = transA ? { rows: k, cols: m, data } : { rows: m, cols: k, data };
+            const dense = randomMatrix(rng, k, n);
+            const sparse = randomMatrix(rng, k, n);
+            for (let q = 0; q < sparse.data.length; q++) if (rng.next() < 0.9) sparse.data[q] = 0;
+            const c = randomMatrix(rng, m, n);
+            for (const b of [dense, sparse]) {
+              for (const o of [
+                { transA },
+                { transA, alpha: 0.1 },
+                { transA, alpha: -0.5, beta: 1 },
+                { transA, beta: -2 },
+              ]) {
+                const out = { rows: m, cols: n, data: c.data.slice() };
+                backend.gemm(a, b, out, o);
+                expectClose(out.data, gemmOracle(a, b, c, o), tol);
+              }
+            }
+          }
+        }
+      });
+
       it('gemm aᵀ·b with sparse operands on both sides (the shape of a learning rule)', () => {
         for (const [k, m, n] of [
           [30, 17, 23],
@@ -858,6 +894,27 @@ export function runConformance<Options>(
           () => rule().goodness(new Set([1]) as never),
           InputTypeError.isInstance,
           /activations/,
+        ],
+        [
+          'a gradient output of the wrong shape',
+          () => loss().computeWithGrad(two, two, { gradA: { rows: 2, cols: 3, data: new Float32Array(6) } }),
+          ShapeError.isInstance,
+          /options\.gradA.*\[2, 2\].*\[2, 3\]/,
+        ],
+        [
+          'one matrix as both gradient outputs',
+          () => {
+            const g = { rows: 2, cols: 2, data: new Float32Array(4) };
+            return loss().computeWithGrad(two, two, { gradA: g, gradB: g });
+          },
+          InvalidValueError.isInstance,
+          /options\.gradB/,
+        ],
+        [
+          'an unknown gradient output',
+          () => loss().computeWithGrad(two, two, { gradC: two } as never),
+          InputTypeError.isInstance,
+          /options\.gradC/,
         ],
         [
           'out of the wrong shape',

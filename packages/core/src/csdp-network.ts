@@ -16,7 +16,7 @@
  * while each sample's thresholds adapt (homeostasis within the presentation). This is not the seed's CSDPRule, which is a
  * plain Hebbian/anti-Hebbian outer-product rule; see the README for the differences.
  */
-import type { Backend, Matrix } from './backend.js';
+import type { AdamStepOptions, Backend, GemmOptions, Matrix } from './backend.js';
 import { InvalidValueError, ShapeError } from './errors.js';
 import { LIFLayer, type LIFOptions } from './lif.js';
 import { rowBlock, zeros } from './matrix.js';
@@ -25,6 +25,7 @@ import { checkBackendOption, resolveBackend } from './registry.js';
 import { sampleBernoulli } from './spikes.js';
 import {
   checkOptions,
+  checkOut,
   integerInRange,
   type MatrixInput,
   nonNegativeFinite,
@@ -96,6 +97,10 @@ interface Layer {
 }
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+/** Entries of the per-step statistics written by `learn`. */
+const STEP_STATS = 4;
+/** `current −= s_prev · L` (lateral inhibition). */
+const INHIBIT: GemmOptions = Object.freeze({ alpha: -1, beta: 1 });
 
 export class CSDPNetwork {
   readonly inputSize: number;
@@ -113,7 +118,11 @@ export class CSDPNetwork {
   private readonly rng: Random;
   private readonly backendSpec: string | Backend | undefined;
   private readonly ws = new Workspace();
-  private adamStepCount = 0;
+  /** Options of the kernels called every step: one object each, reused. */
+  private readonly currentOptions: GemmOptions;
+  private readonly gradOptions: GemmOptions;
+  private readonly decayOptions: GemmOptions;
+  private readonly adamOptions: { -readonly [K in keyof AdamStepOptions]: AdamStepOptions[K] };
 
   constructor(options: CSDPNetworkOptions) {
     const o = checkOptions(options, [
@@ -176,6 +185,10 @@ export class CSDPNetwork {
       return layer;
     });
     this.rng = new Random(init.nextUint32());
+    this.currentOptions = Object.freeze({ alpha: this.resistance });
+    this.gradOptions = Object.freeze({ transA: true, alpha: this.resistance });
+    this.decayOptions = Object.freeze({ transA: true, alpha: this.decay, beta: 1 });
+    this.adamOptions = { lr: this.lr, ...ADAM, step: 0, clip: this.clip };
   }
 
   /** The backend this network computes on (the per-instance override, or the active one). */
@@ -232,14 +245,15 @@ export class CSDPNetwork {
   /**
    * Spike counts of every hidden layer over T steps, for each row of `x`: `rows × Σ hidden`. The
    * dynamics are those of training (thresholds adapt within each presentation) but no weight
-   * changes. Deterministic: the same x gives the same counts every call.
+   * changes. Deterministic: the same x gives the same counts every call. With `out` (a Matrix of
+   * that shape) the counts are written there instead of into a new matrix.
    */
-  features(x: MatrixInput, options: { batchSize?: number } = {}): Matrix {
-    const o = checkOptions(options, ['batchSize']);
+  features(x: MatrixInput, options: { batchSize?: number; out?: Matrix } = {}): Matrix {
+    const o = checkOptions(options, ['batchSize', 'out']);
     const data = this.checkInput(x, 'x', 0);
     const batchSize = integerInRange(o.batchSize ?? 1000, 'batchSize', 1);
     const total = this.hidden.reduce((s, h) => s + h, 0);
-    const out = zeros(data.rows, total);
+    const out = o.out === undefined ? zeros(data.rows, total) : checkOut(o.out, data.rows, total, 'options.out');
     const rng = new Random(this.seed ^ 0x5eed);
     for (let start = 0; start < data.rows; start += batchSize) {
       const rows = Math.min(batchSize, data.rows - start);
@@ -309,7 +323,8 @@ export class CSDPNetwork {
     let loss = 0;
     let gPos = 0;
     let gNeg = 0;
-    const spikeTotals = new Float64Array(nLayers);
+    const spikeTotals = ws.vector('spikeTotals', nLayers).fill(0);
+    const step = ws.vector('stepStats', STEP_STATS);
     for (let t = 0; t < this.steps; t++) {
       sampleBernoulli(input.data, 1, rng, inSpikes.data);
       let pre = inSpikes;
@@ -317,17 +332,17 @@ export class CSDPNetwork {
         const layer = this.layers[l] as Layer;
         const post = layer.weights.cols;
         const current = ws.matrix(`current${l}`, rows, post);
-        backend.gemm(pre, layer.weights, current, { alpha: this.resistance });
+        backend.gemm(pre, layer.weights, current, this.currentOptions);
         if (this.lateralInhibition > 0) this.inhibit(backend, layer, current, l);
         const spikes = layer.neurons.step(backend, current);
         if (learn) {
-          const r = this.learn(backend, layer, l, pre, spikes, positives);
-          loss += r.loss / nLayers;
+          this.learn(backend, layer, l, pre, spikes, positives, step);
+          loss += (step[0] as number) / nLayers;
           if (l === nLayers - 1) {
-            gPos += r.goodnessPositive;
-            gNeg += r.goodnessNegative;
+            gPos += step[1] as number;
+            gNeg += step[2] as number;
           }
-          spikeTotals[l] = (spikeTotals[l] as number) + r.positiveSpikes;
+          spikeTotals[l] = (spikeTotals[l] as number) + (step[3] as number);
         }
         pre = spikes;
       }
@@ -355,11 +370,22 @@ export class CSDPNetwork {
       lateral.data.fill(this.lateralInhibition);
       for (let i = 0; i < n; i++) lateral.data[i * n + i] = 0;
     }
-    backend.gemm(previous, lateral, current, { alpha: -1, beta: 1 });
+    backend.gemm(previous, lateral, current, INHIBIT);
   }
 
-  /** The CSDP update of one layer at one step; returns the step's loss and goodness statistics. */
-  private learn(backend: Backend, layer: Layer, l: number, pre: Matrix, spikes: Matrix, positives: number) {
+  /**
+   * The CSDP update of one layer at one step. Writes the step's loss, mean goodness of positives
+   * and of negatives, and the positives' spike count to `stats[0…3]`.
+   */
+  private learn(
+    backend: Backend,
+    layer: Layer,
+    l: number,
+    pre: Matrix,
+    spikes: Matrix,
+    positives: number,
+    stats: Float64Array,
+  ): void {
     const ws = this.ws;
     const rows = spikes.rows;
     const trace = layer.neurons.current?.trace as Matrix;
@@ -389,26 +415,19 @@ export class CSDPNetwork {
     const modulator = ws.matrix(`modulator${l}`, rows, weights.cols);
     backend.scaleRows(trace, coef, modulator);
     const grad = ws.matrix(`grad${l}`, weights.rows, weights.cols);
-    backend.gemm(pre, modulator, grad, { transA: true, alpha: this.resistance });
+    backend.gemm(pre, modulator, grad, this.gradOptions);
     if (this.decay > 0) {
       // W −= λ_d (1 − s_pre)ᵀ s = λ_d s_preᵀ s − λ_d 1 ⊗ (column sums of s).
-      backend.gemm(pre, spikes, weights, { transA: true, alpha: this.decay, beta: 1 });
+      backend.gemm(pre, spikes, weights, this.decayOptions);
       const colSums = ws.matrix(`colSums${l}`, 1, weights.cols);
       backend.gemm(ws.ones(rows), spikes, colSums);
       backend.outerUpdate(weights, 1, [{ coef: -this.decay, u: ws.ones(weights.rows).data, v: colSums.data }], weights);
     }
-    if (l === 0) this.adamStepCount++;
-    backend.adamStep(weights, grad, layer.adamM, layer.adamV, {
-      lr: this.lr,
-      ...ADAM,
-      step: this.adamStepCount,
-      clip: this.clip,
-    });
-    return {
-      loss: loss / rows,
-      goodnessPositive: gPos / positives,
-      goodnessNegative: gNeg / (rows - positives),
-      positiveSpikes,
-    };
+    if (l === 0) this.adamOptions.step++;
+    backend.adamStep(weights, grad, layer.adamM, layer.adamV, this.adamOptions);
+    stats[0] = loss / rows;
+    stats[1] = gPos / positives;
+    stats[2] = gNeg / (rows - positives);
+    stats[3] = positiveSpikes;
   }
 }

@@ -31,6 +31,7 @@ export {
 export {
   CONTRASTIVE_VARIANTS,
   type ContrastiveVariant,
+  type GradOutputs,
   type LossWithGrad,
   MASKED_LOGIT,
   MAX_ROW_LOSS,
@@ -69,6 +70,7 @@ export {
   toRandom,
 } from './spikes.js';
 export {
+  booleanOption,
   checkOptions,
   integerInRange,
   type MatrixInput,

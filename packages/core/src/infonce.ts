@@ -16,10 +16,12 @@
  * Rows that the seed variant caps contribute zero gradient (the floor is flat).
  */
 import type { Backend, Matrix } from './backend.js';
-import { rowBlock } from './matrix.js';
+import { InvalidValueError } from './errors.js';
+import { rowBlock, zeros } from './matrix.js';
 import { checkBackendOption, resolveBackend } from './registry.js';
 import {
   checkOptions,
+  checkOut,
   integerInRange,
   type MatrixInput,
   oneOf,
@@ -65,6 +67,14 @@ export interface SpikeContrastiveLossOptions {
   chunkSize?: number;
   /** Run on this backend (a registered name or a Backend) instead of the active one. */
   backend?: string | Backend;
+}
+
+/** Where {@link SpikeContrastiveLoss.computeWithGrad} writes its gradients (each optional). */
+export interface GradOutputs {
+  /** Receives ∂loss/∂viewA: a Matrix of viewA's shape (Float32Array data), overwritten. */
+  gradA?: Matrix;
+  /** Receives ∂loss/∂viewB: a Matrix of viewB's shape, overwritten. Not the same as gradA. */
+  gradB?: Matrix;
 }
 
 /** The result of {@link SpikeContrastiveLoss.computeWithGrad}. */
@@ -129,26 +139,45 @@ export class SpikeContrastiveLoss {
    * @param viewB `(batch, features)` spike rates from augmentation B, same shape.
    */
   compute(viewA: MatrixInput, viewB: MatrixInput): number {
-    return this.run(viewA, viewB, false).loss;
+    return this.run(viewA, viewB).loss;
   }
 
   /**
-   * The loss and its gradients with respect to both views (new matrices of the views' shapes).
+   * The loss and its gradients with respect to both views: new matrices of the views' shapes, or
+   * the given `options.gradA` / `options.gradB` (Matrices of that shape), overwritten.
    * The loss equals {@link compute}'s.
    */
-  computeWithGrad(viewA: MatrixInput, viewB: MatrixInput): LossWithGrad {
-    const r = this.run(viewA, viewB, true);
+  computeWithGrad(viewA: MatrixInput, viewB: MatrixInput, options?: GradOutputs): LossWithGrad {
+    const r = this.run(viewA, viewB, options ?? {});
     return { loss: r.loss, gradA: r.gradA as Matrix, gradB: r.gradB as Matrix };
   }
 
-  private run(viewA: MatrixInput, viewB: MatrixInput, withGrad: boolean): Partial<LossWithGrad> & { loss: number } {
+  /** The loss, and the gradients when `grads` is given (their outputs, when it names them). */
+  private run(viewA: MatrixInput, viewB: MatrixInput, grads?: GradOutputs): Partial<LossWithGrad> & { loss: number } {
     const a = toMatrix(viewA, 'viewA', { minCols: 1 });
     const b = toMatrix(viewB, 'viewB', { minCols: 1 });
     sameShape(a, b, 'viewA', 'viewB');
     const { rows: n, cols: d } = a;
-    const gradA: Matrix = { rows: n, cols: d, data: new Float32Array(withGrad ? n * d : 0) };
-    const gradB: Matrix = { rows: n, cols: d, data: new Float32Array(withGrad ? n * d : 0) };
-    if (n < 2) return withGrad ? { loss: 0, gradA, gradB } : { loss: 0 };
+    const withGrad = grads !== undefined;
+    let gradA: Matrix | undefined;
+    let gradB: Matrix | undefined;
+    if (grads) {
+      const o = checkOptions(grads, ['gradA', 'gradB']);
+      gradA = o.gradA === undefined ? zeros(n, d) : checkOut(o.gradA, n, d, 'options.gradA');
+      gradB = o.gradB === undefined ? zeros(n, d) : checkOut(o.gradB, n, d, 'options.gradB');
+      if (gradA.data === gradB.data) {
+        throw new InvalidValueError({
+          argument: 'options.gradB',
+          expected: 'a matrix other than options.gradA',
+          actual: 'the same matrix',
+        });
+      }
+    }
+    if (n < 2) {
+      gradA?.data.fill(0);
+      gradB?.data.fill(0);
+      return withGrad ? { loss: 0, gradA, gradB } : { loss: 0 };
+    }
     const backend = this.backend;
     const ws = this.ws;
     // Both normalised views live in one 2n-row buffer: NT-Xent uses it whole as z = [â; b̂].
@@ -198,7 +227,7 @@ export class SpikeContrastiveLoss {
         });
         break;
     }
-    if (!dA || !dB) return { loss };
+    if (!dA || !dB || !gradA || !gradB) return { loss };
     backend.rowNormalizeBackward(aHat, dA, scaleA, gradA);
     backend.rowNormalizeBackward(bHat, dB, scaleB, gradB);
     return { loss, gradA, gradB };

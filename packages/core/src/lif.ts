@@ -11,11 +11,12 @@
  * makes the layer fire more than one spike per step (falls while it fires less), which keeps the
  * code sparse and the activity of different samples comparable.
  */
-import type { Backend, LifState, Matrix } from './backend.js';
+import type { Backend, LifParams, LifState, Matrix } from './backend.js';
 import { InvalidValueError } from './errors.js';
 import { rowBlock, zeros } from './matrix.js';
 import { Random } from './random.js';
 import { checkOptions, integerInRange, nonNegativeFinite, positiveFinite } from './validate.js';
+import { Workspace } from './workspace.js';
 
 export interface LIFOptions {
   /** Integration step Δt in ms. Default 3. */
@@ -56,6 +57,10 @@ export class LIFLayer {
   readonly thresholdAdaptation: number;
   readonly thresholdMinimum: number;
   private state: Required<LifState> | undefined;
+  /** Memory of the state, reused across batch sizes. */
+  private readonly ws = new Workspace();
+  /** The constants handed to every lifStep (one object, reused). */
+  private readonly params: LifParams;
 
   constructor(size: number, options: LIFOptions = {}) {
     const o = checkOptions(options, LIF_OPTIONS);
@@ -73,6 +78,12 @@ export class LIFLayer {
     this.thresholdMinimum = nonNegativeFinite(o.thresholdMinimum ?? 0.025, 'thresholdMinimum');
     const rng = new Random(o.seed ?? 1);
     this.thresholds = Float32Array.from({ length: this.size }, () => base + spread * (2 * rng.next() - 1));
+    this.params = Object.freeze({
+      leak: this.leak,
+      traceDecay: this.traceDecay,
+      thresholdAdaptation: this.thresholdAdaptation,
+      thresholdMinimum: this.thresholdMinimum,
+    });
   }
 
   /** The current state (`batch × size` matrices), or undefined before the first {@link reset}. */
@@ -84,16 +95,16 @@ export class LIFLayer {
   reset(batch: number): Required<LifState> {
     const n = this.size;
     if (!this.state || this.state.v.rows !== batch) {
+      const ws = this.ws;
       this.state = {
-        v: zeros(batch, n),
-        threshold: zeros(batch, n),
-        trace: zeros(batch, n),
-        spikes: zeros(batch, n),
-        counts: zeros(batch, n),
+        v: ws.matrix('v', batch, n),
+        threshold: ws.matrix('threshold', batch, n),
+        trace: ws.matrix('trace', batch, n),
+        spikes: ws.matrix('spikes', batch, n),
+        counts: ws.matrix('counts', batch, n),
       };
-    } else {
-      for (const key of ['v', 'trace', 'spikes', 'counts'] as const) this.state[key].data.fill(0);
     }
+    for (const key of ['v', 'trace', 'spikes', 'counts'] as const) this.state[key].data.fill(0);
     const th = this.state.threshold.data;
     for (let b = 0; b < batch; b++) th.set(this.thresholds, b * n);
     return this.state;
@@ -105,12 +116,7 @@ export class LIFLayer {
    */
   step(backend: Backend, current: Matrix): Matrix {
     const state = this.state && this.state.v.rows === current.rows ? this.state : this.reset(current.rows);
-    backend.lifStep(current, state, {
-      leak: this.leak,
-      traceDecay: this.traceDecay,
-      thresholdAdaptation: this.thresholdAdaptation,
-      thresholdMinimum: this.thresholdMinimum,
-    });
+    backend.lifStep(current, state, this.params);
     return state.spikes;
   }
 

@@ -211,6 +211,14 @@ function checkNumber(value: unknown, argument: string, expected: string): number
   return value;
 }
 
+/** A boolean (e.g. an on/off option). */
+export function booleanOption(value: unknown, argument: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InputTypeError({ argument, expected: 'true or false', actual: describeValue(value) });
+  }
+  return value;
+}
+
 /** A finite number > 0 (e.g. a temperature). */
 export function positiveFinite(value: unknown, argument: string): number {
   const expected = 'a finite number > 0';

@@ -5,17 +5,24 @@
 import type { Matrix } from './backend.js';
 
 export class Workspace {
-  private readonly matrices = new Map<string, Matrix>();
+  /** Per key: the memory (grown, never shrunk) and the last matrix handed out on it. */
+  private readonly matrices = new Map<string, { memory: Float32Array; view: Matrix }>();
   private readonly vectors = new Map<string, Float64Array>();
   private readonly intVectors = new Map<string, Int32Array>();
 
-  /** A `rows × cols` matrix for `key`; its contents are whatever the last user left. */
+  /**
+   * A `rows × cols` matrix for `key`; its contents are whatever the last user left. The same shape
+   * gives the same Matrix; another shape that fits reuses the key's memory (e.g. a ragged last
+   * batch), so alternating shapes allocate no new buffers.
+   */
   matrix(key: string, rows: number, cols: number): Matrix {
-    const m = this.matrices.get(key);
-    if (m && m.rows === rows && m.cols === cols) return m;
-    const fresh: Matrix = { rows, cols, data: new Float32Array(rows * cols) };
-    this.matrices.set(key, fresh);
-    return fresh;
+    const entry = this.matrices.get(key);
+    if (entry && entry.view.rows === rows && entry.view.cols === cols) return entry.view;
+    const size = rows * cols;
+    const memory = entry && entry.memory.length >= size ? entry.memory : new Float32Array(size);
+    const view: Matrix = { rows, cols, data: memory.length === size ? memory : memory.subarray(0, size) };
+    this.matrices.set(key, { memory, view });
+    return view;
   }
 
   /** A `1 × n` matrix of ones (for row and column sums through gemm or outer updates). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputTypeError, InvalidValueError, ShapeError } from '../src/errors.js';
 import { matrix, toArray, zeros } from '../src/matrix.js';
-import { checkOut, nonNegativeFinite, positiveFinite, toMatrix, toVector } from '../src/validate.js';
+import { booleanOption, checkOut, nonNegativeFinite, positiveFinite, toMatrix, toVector } from '../src/validate.js';
+import { Workspace } from '../src/workspace.js';
 
 describe('toMatrix', () => {
   it('uses Float32 Matrix data as is, copies everything else', () => {
@@ -67,6 +68,15 @@ describe('toVector and scalars', () => {
     expect(() => nonNegativeFinite(null, 'lr')).toThrow(InputTypeError);
   });
 
+  it('booleanOption accepts only true and false', () => {
+    expect(booleanOption(true, 'flag')).toBe(true);
+    expect(booleanOption(false, 'flag')).toBe(false);
+    for (const bad of [0, 1, 'true', undefined, null]) {
+      expect(() => booleanOption(bad, 'options.flag')).toThrow(InputTypeError);
+    }
+    expect(() => booleanOption('yes', 'options.flag')).toThrow(/options\.flag: expected true or false/);
+  });
+
   it('checkOut requires the exact shape', () => {
     const out = zeros(2, 3);
     expect(checkOut(out, 2, 3)).toBe(out);
@@ -91,5 +101,22 @@ describe('matrix helpers', () => {
       [1, 2],
       [3, 4],
     ]);
+  });
+});
+
+describe('Workspace', () => {
+  it('gives the same matrix for the same shape, and reuses memory for smaller shapes', () => {
+    const ws = new Workspace();
+    const big = ws.matrix('x', 4, 3);
+    expect(ws.matrix('x', 4, 3)).toBe(big);
+    const small = ws.matrix('x', 2, 3);
+    expect(small.data.buffer).toBe(big.data.buffer);
+    expect(small.data.length).toBe(6);
+    expect(ws.matrix('x', 2, 3)).toBe(small);
+    expect(ws.matrix('x', 4, 3).data.buffer).toBe(big.data.buffer);
+    const larger = ws.matrix('x', 5, 3);
+    expect(larger.data.buffer).not.toBe(big.data.buffer);
+    expect(larger.data.length).toBe(15);
+    expect(ws.matrix('y', 2, 3).data.buffer).not.toBe(small.data.buffer);
   });
 });
