@@ -3,15 +3,11 @@
  * without labels on the MNIST training split, then measure it with a linear probe against two
  * controls on the same split — the raw pixels, and the same network before any CSDP update.
  */
-import {
-  type Backend,
-  type CSDPBatchStats,
-  CSDPNetwork,
-  type CSDPNetworkOptions,
-  LinearProbe,
-  type Matrix,
-} from '@contraspike/core';
-import { CLASSES, type MnistSplit, mnistSplit } from './mnist.js';
+import { type Backend, type CSDPBatchStats, CSDPNetwork, type CSDPNetworkOptions } from '@contraspike/core';
+import { probeAccuracy } from './evaluate.js';
+import { type MnistSplit, mnistSplit } from './mnist.js';
+
+export { probeAccuracy };
 
 export interface LearnOptions {
   /** Passes of unsupervised CSDP training over the training split. */
@@ -47,19 +43,6 @@ export interface LearnResult {
   /** Confusion matrix of the trained probe on the test split (`[true][predicted]`). */
   confusion: number[][];
   split: { train: number; test: number };
-}
-
-export function probeAccuracy(
-  train: Matrix,
-  trainY: Int32Array,
-  test: Matrix,
-  testY: Int32Array,
-  seed: number,
-  backend: Backend,
-) {
-  const probe = new LinearProbe({ classes: CLASSES, seed, backend });
-  probe.fit(train, trainY);
-  return { accuracy: probe.accuracy(test, testY), confusion: probe.confusion(test, testY) };
 }
 
 export function runLearning(
