@@ -96,7 +96,6 @@ setPhase('idle');
 function drawGrid(canvas: HTMLCanvasElement, grid: PixelGrid): void {
   canvas.width = grid.width;
   canvas.height = grid.height;
-  canvas.style.width = `${grid.width * 2}px`;
   const context = canvas.getContext('2d');
   context?.putImageData(new ImageData(new Uint8ClampedArray(grid.data), grid.width, grid.height), 0, 0);
 }
@@ -207,7 +206,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       return;
     case 'recording': {
       const image = new Uint8ClampedArray(784 * 4);
-      m.image.forEach((v, i) => image.set([255 * v, 255 * v, 255 * v, 255], i * 4));
+      for (let i = 0; i < m.image.length; i++) {
+        const v = 255 * (m.image[i] as number);
+        image.set([v, v, v, 255], i * 4);
+      }
       drawGrid(ui.inputImage, { width: 28, height: 28, data: image });
       ui.inputImage.style.width = '112px';
       const goodness = m.recording.layers[0]?.goodness ?? [];

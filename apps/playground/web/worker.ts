@@ -239,11 +239,11 @@ scope.onmessage = (event) => {
   const handle = async () => {
     switch (request.type) {
       case 'probe':
-      {
-        const backends: BackendStatus[] = [];
-        for (const c of BACKEND_CHOICES) backends.push(await probe(c)); // one at a time: one GPU context at once
-        post({ type: 'backends', backends });
-      }
+        {
+          const backends: BackendStatus[] = [];
+          for (const c of BACKEND_CHOICES) backends.push(await probe(c)); // one at a time: one GPU context at once
+          post({ type: 'backends', backends });
+        }
         return;
       case 'init':
         await init(request);

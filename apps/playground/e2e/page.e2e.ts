@@ -1,0 +1,192 @@
+/**
+ * The built page as a person uses it: open it, pick a backend, train, read the result, look at a
+ * test digit's spikes and at a drawn one — in headless Chromium, once on `js` and once on gpu.js's
+ * WebGL2. A short training through the page's URL settings; a screenshot of each run goes to
+ * `e2e-out/` (ignored by git).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const app = fileURLToPath(new URL('..', import.meta.url));
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = join(app, 'e2e-out');
+/** Small enough for a loaded 2-core machine: 240 training and 60 test digits, 4 batches. */
+const SETTINGS = '?perClass=30&hidden=40&epochs=1&batch=60&steps=10';
+
+let server: PreviewServer;
+let context: BrowserContext;
+let profile: string;
+let url: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(app, 'dist-web', 'index.html'))) {
+    throw new Error('The page is not built: run `pnpm --filter @contraspike/playground build` first.');
+  }
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `The end-to-end test needs Chromium at ${executablePath}: install Debian's package (apt-get install chromium) ` +
+        'or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+    );
+  }
+  server = await preview({
+    configFile: join(app, 'vite.config.ts'),
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  url = server.resolvedUrls?.local[0] ?? '';
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  profile = mkdtempSync(join(tmpdir(), 'contraspike-e2e-'));
+  // A fresh profile, off the network (this machine has none), WebGL2 through SwiftShader.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+  mkdirSync(screenshots, { recursive: true });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** Opens the page and records every console error and uncaught exception. */
+async function open(): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  await page.goto(url + SETTINGS);
+  await page.waitForSelector('#backends[aria-busy=false]', { timeout: 120_000 });
+  return { page, errors };
+}
+
+const percent = (text: string | null) => Number(text?.replace('%', '').trim()) / 100;
+
+describe.each([
+  { id: 'js', running: 'js' },
+  { id: 'gpujs:webgl2', running: 'gpujs:webgl2' },
+])('the built page on $id', ({ id, running }) => {
+  it('trains, shows its curves, fields and accuracy, and one digit spike by spike, without a console error', async () => {
+    const { page, errors } = await open();
+    try {
+      // The selector: every backend listed; the ones this browser cannot run disabled with a reason.
+      const webgpu = page.locator('input[name=backend][value="gpujs:webgpu"]');
+      await expect(webgpu.isDisabled()).resolves.toBe(true);
+      await expect(page.locator('label.unavailable', { hasText: 'gpujs:webgpu' }).textContent()).resolves.toMatch(
+        /only asynchronously/,
+      );
+
+      await page.check(`input[name=backend][value="${id}"]`);
+      await page.waitForSelector('body[data-phase=ready]', { timeout: 120_000 });
+      // The backend that really runs, as getBackend() names it inside the worker.
+      await expect(page.locator('#running').textContent()).resolves.toBe(running);
+      const initial = await fieldPixels(page);
+
+      await page.click('#start');
+      await page.waitForSelector('body[data-phase=done]', { timeout: 540_000 });
+
+      // Live curves: one point per batch (24 training digits per class in batches of 60: 4), for
+      // the loss and for the goodness of positives and of negatives, every value finite.
+      const points = await page.$$eval('#curves svg path[aria-roledescription="point"]', (paths) =>
+        paths.map((p) => p.getAttribute('aria-label') ?? ''),
+      );
+      const series = (pattern: RegExp) =>
+        points.flatMap((label) => {
+          const m = label.match(pattern);
+          return m ? [[Number(m[1]), Number(m[2])]] : [];
+        });
+      const loss = series(/^batch: (\d+); CSDP loss: ([-\d.e]+)$/);
+      const positive = series(/^batch: (\d+); mean goodness Σz²: ([-\d.e]+); kind: positive$/);
+      const negative = series(/^batch: (\d+); mean goodness Σz²: ([-\d.e]+); kind: negative$/);
+      for (const curve of [loss, positive, negative]) {
+        expect(curve.map(([batch]) => batch)).toEqual([1, 2, 3, 4]);
+        for (const [, value] of curve) expect(Number.isFinite(value) && (value as number) >= 0).toBe(true);
+      }
+      const status = await page.locator('#timing').textContent();
+      expect(status).toContain(`on ${running}`);
+
+      // The receptive fields changed as the network learned, and are drawn in colour.
+      const learned = await fieldPixels(page);
+      expect(learned.coloured).toBeGreaterThan(0.5 * learned.field);
+      expect(learned.hash).not.toBe(initial.hash);
+
+      // Accuracy on 60 test digits: chance is 10 %; the probes must do far better.
+      const probe = percent(await page.locator('#probe-accuracy').textContent());
+      const pixel = percent(await page.locator('#pixel-accuracy').textContent());
+      expect(probe).toBeGreaterThan(0.3);
+      expect(probe).toBeLessThanOrEqual(1);
+      expect(pixel).toBeGreaterThan(0.4);
+      expect(pixel).toBeLessThanOrEqual(1);
+      await page.waitForSelector('#confusion svg');
+
+      // A test digit, spike by spike.
+      await page.fill('#test-index', '3');
+      await page.click('#show-test');
+      await page.waitForFunction(() =>
+        document.querySelector('#input-caption')?.textContent?.startsWith('Test digit #3'),
+      );
+      await page.waitForSelector('#raster svg');
+      const raster = await page.locator('#raster').textContent();
+      expect(raster).toMatch(/input: \d+ of 784 neurons fired/);
+      expect(raster).toMatch(/hidden layer: \d+ of 40 neurons fired/);
+
+      // A drawn digit: a stroke like a "1".
+      const pad = await page.locator('#draw').boundingBox();
+      if (!pad) throw new Error('the drawing pad is not visible');
+      await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * 0.2);
+      await page.mouse.down();
+      for (let k = 1; k <= 10; k++) await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * (0.2 + 0.06 * k));
+      await page.mouse.up();
+      await page.click('#show-drawn');
+      await page.waitForFunction(() => document.querySelector('#input-caption')?.textContent?.startsWith('Your digit'));
+      const caption = await page.locator('#input-caption').textContent();
+      expect(Number(caption?.match(/goodness at the last step ([\d.]+)/)?.[1])).toBeGreaterThanOrEqual(0);
+
+      await page.screenshot({ path: join(screenshots, `page-${id.replace(':', '-')}.png`), fullPage: true });
+      expect(await page.locator('#error').isHidden()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+/** How many pixels of the receptive-field canvas are coloured (not the grey background), and a digest of them. */
+function fieldPixels(page: Page): Promise<{ coloured: number; field: number; hash: number }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('#fields') as HTMLCanvasElement;
+    const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
+      0,
+      0,
+      canvas.width,
+      canvas.height,
+    );
+    let coloured = 0;
+    let hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
+      if (!(r === 128 && g === 128 && b === 128)) coloured++;
+      hash = (hash * 31 + r * 7 + g * 3 + b) >>> 0;
+    }
+    // 40 fields of 28 × 28 weights, each drawn 2 × 2.
+    return { coloured, field: 40 * 28 * 28 * 4, hash };
+  });
+}
