@@ -14,7 +14,7 @@ export default defineConfig({
   plugins: [mnistAsset()],
   // The worker loads gpu.js on demand (a separate chunk), so it is an ES module worker.
   worker: { format: 'es' },
-  optimizeDeps: { include: ['gpu.js'] },
+  optimizeDeps: { include: ['@contraspike/backend-gpujs > gpu.js'] },
   build: {
     outDir: fileURLToPath(new URL('./dist-web', import.meta.url)),
     emptyOutDir: true,

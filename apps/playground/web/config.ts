@@ -23,7 +23,7 @@ export interface PageConfig {
 
 export const DEFAULT_CONFIG: PageConfig = {
   perClass: 300,
-  hidden: 100,
+  hidden: 200,
   epochs: 2,
   steps: 20,
   batch: 50,

@@ -74,6 +74,8 @@ const data = fetch(digitsUrl).then(async (response) => {
 data.catch((error: unknown) => showError(String(error)));
 
 let backend: string | undefined;
+/** The network the page shows; reports about an older one (before a reset) are dropped. */
+let session = 0;
 let history: CSDPBatchStats[] = [];
 let curves: View | undefined;
 let pendingRows: CSDPBatchStats[] = [];
@@ -111,7 +113,9 @@ function showBackends(list: readonly BackendStatus[]): void {
       value: b.id,
       disabled: !b.available,
     });
-    input.addEventListener('change', () => choose(b.id));
+    input.addEventListener('change', () => {
+      choose(b.id).catch(reportError);
+    });
     label.append(input, ` ${b.label} `, Object.assign(document.createElement('code'), { textContent: b.id }));
     if (!b.available) {
       label.append(Object.assign(document.createElement('span'), { className: 'reason', textContent: b.reason ?? '' }));
@@ -138,12 +142,13 @@ function clearResults(): void {
 /** (Re)creates the network on backend `id` with fresh weights. */
 async function choose(id: string): Promise<void> {
   backend = id;
+  const mine = ++session;
   setPhase('loading', 'loading the digits and making the network…');
   ui.running.textContent = '—';
   clearResults();
   await resetCurves();
   const bytes = await data;
-  send({ type: 'init', backend: id, config, bytes, lengths: classLengths });
+  if (mine === session) send({ type: 'init', session: mine, backend: id, config, bytes, lengths: classLengths });
 }
 
 /** Streams the batches received since the last frame into the curves (one redraw per frame). */
@@ -164,6 +169,7 @@ const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
+  if ('session' in m && m.session !== session) return;
   switch (m.type) {
     case 'backends':
       showBackends(m.backends);

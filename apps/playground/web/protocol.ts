@@ -19,6 +19,8 @@ export type ToWorker =
   /** The digits asset (transferred) and the settings: split the data, make the network on `backend`. */
   | {
       readonly type: 'init';
+      /** Numbers this network; the worker tags everything it reports about it with this number. */
+      readonly session: number;
       readonly backend: string;
       readonly config: PageConfig;
       readonly bytes: Uint8Array;
@@ -33,6 +35,7 @@ export type FromWorker =
   | { readonly type: 'backends'; readonly backends: readonly BackendStatus[] }
   | {
       readonly type: 'ready';
+      readonly session: number;
       /** `getBackend().name` inside the worker: the backend that really runs. */
       readonly running: string;
       readonly train: number;
@@ -41,6 +44,7 @@ export type FromWorker =
     }
   | {
       readonly type: 'batch';
+      readonly session: number;
       readonly epoch: number;
       readonly batch: number;
       readonly batches: number;
@@ -50,10 +54,11 @@ export type FromWorker =
       /** Present every few batches: the receptive fields as they are now. */
       readonly fields?: PixelGrid;
     }
-  | { readonly type: 'phase'; readonly phase: string }
-  | { readonly type: 'paused' }
+  | { readonly type: 'phase'; readonly session: number; readonly phase: string }
+  | { readonly type: 'paused'; readonly session: number }
   | {
       readonly type: 'done';
+      readonly session: number;
       readonly probeAccuracy: number;
       readonly pixelProbeAccuracy: number;
       readonly trainSeconds: number;

@@ -34,6 +34,7 @@ const post = (message: FromWorker, transfer?: Transferable[]) => scope.postMessa
 const FIELDS_INTERVAL = 400;
 
 interface Session {
+  readonly id: number;
   readonly config: PageConfig;
   readonly split: MnistSplit;
   readonly network: CSDPNetwork;
@@ -119,6 +120,7 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
   });
   const rows = split.train.x.rows;
   const s: Session = {
+    id: message.session,
     config,
     split,
     network,
@@ -135,7 +137,14 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
   };
   reshuffle(s);
   session = s;
-  post({ type: 'ready', running: backend.name, train: rows, test: split.test.x.rows, fields: fields(s) });
+  post({
+    type: 'ready',
+    session: s.id,
+    running: backend.name,
+    train: rows,
+    test: split.test.x.rows,
+    fields: fields(s),
+  });
 }
 
 /** One training batch; false when training is over. */
@@ -152,7 +161,7 @@ function step(s: Session): { stats: CSDPBatchStats } | undefined {
 
 function finish(s: Session): void {
   const { train, test } = s.split;
-  post({ type: 'phase', phase: 'probe on the hidden spike counts' });
+  post({ type: 'phase', session: s.id, phase: 'probe on the hidden spike counts' });
   const trained = probeAccuracy(
     s.network.features(train.x),
     train.y,
@@ -161,11 +170,12 @@ function finish(s: Session): void {
     s.config.seed,
     s.backend,
   );
-  post({ type: 'phase', phase: 'probe on the raw pixels' });
+  post({ type: 'phase', session: s.id, phase: 'probe on the raw pixels' });
   const pixel = probeAccuracy(train.x, train.y, test.x, test.y, s.config.seed, s.backend);
   s.done = true;
   post({
     type: 'done',
+    session: s.id,
     probeAccuracy: trained.accuracy,
     pixelProbeAccuracy: pixel.accuracy,
     trainSeconds: s.seconds,
@@ -198,6 +208,7 @@ async function run(s: Session): Promise<void> {
       if (redraw) s.fieldsAt = now;
       post({
         type: 'batch',
+        session: s.id,
         epoch,
         batch,
         batches: s.batchesPerEpoch,
@@ -208,7 +219,7 @@ async function run(s: Session): Promise<void> {
     }
     await nextTask(); // lets a pause (or a recording request) in
   }
-  if (!s.done && session === s) post({ type: 'paused' });
+  if (!s.done && session === s) post({ type: 'paused', session: s.id });
   s.running = false;
 }
 
