@@ -8,12 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, chromiumPath } from '@contraspike/conformance/chromium';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const app = fileURLToPath(new URL('..', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = join(app, 'e2e-out');
 /** Small enough for a loaded 2-core machine: 240 training and 60 test digits, 40 hidden neurons. */
 const SETTINGS = '?perClass=30&hidden=40&epochs=1&steps=10';
@@ -27,12 +27,6 @@ beforeAll(async () => {
   if (!existsSync(join(app, 'dist-web', 'index.html'))) {
     throw new Error('The page is not built: run `pnpm --filter @contraspike/playground build` first.');
   }
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `The end-to-end test needs Chromium at ${executablePath}: install Debian's package (apt-get install chromium) ` +
-        'or set CHROMIUM_PATH to a Chromium or Chrome binary.',
-    );
-  }
   server = await preview({
     configFile: join(app, 'vite.config.ts'),
     logLevel: 'warn',
@@ -43,18 +37,10 @@ beforeAll(async () => {
   profile = mkdtempSync(join(tmpdir(), 'contraspike-e2e-'));
   // A fresh profile, off the network (this machine has none), WebGL2 through SwiftShader.
   context = await chromium.launchPersistentContext(profile, {
-    executablePath,
+    executablePath: chromiumPath(),
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-swiftshader',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   mkdirSync(screenshots, { recursive: true });
 });
