@@ -3,7 +3,7 @@
  * bar with the live goodness separation, the summary table, the report folder, and errors as one
  * line. Each tool only brings its defaults (see `cli.ts` and `bench-learn.ts`).
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   BackendError,
@@ -203,7 +203,10 @@ export async function runTrainingCli(argv: readonly string[], c: ToolConfig): Pr
     `${c.name} — backend ${getBackend().name}${flags.backend ? '' : ' (automatic selection)'}, ${flags.hidden} hidden neurons, ` +
       `${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'}, ${flags.perClass ?? 'all'} digits per class, seed ${flags.seed}\n`,
   );
-  const out = flags.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), flags.out);
+  // Relative paths are taken from where the command was typed (pnpm runs scripts in the package folder).
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const out = flags.out === undefined ? undefined : resolve(base, flags.out);
+  const shown = out && (relative(base, out).startsWith('..') ? out : relative(base, out) || '.');
   const goodness: GoodnessGroup[] = [];
   let weights: Matrix | undefined;
   let fieldNeurons: number[] = [];
@@ -264,7 +267,7 @@ export async function runTrainingCli(argv: readonly string[], c: ToolConfig): Pr
     });
   }
   const totalSeconds = (performance.now() - started) / 1000;
-  const table = summaryTable(result, totalSeconds, out && `${out} (${files.length} files)`);
+  const table = summaryTable(result, totalSeconds, shown && `${shown} (${files.length} files)`);
   const json = flags.json || c.jsonAlways;
   (json ? err : process.stdout).write(`\n${table}\n`);
   if (json) console.log(summaryJSON(result, { totalSeconds, ...(out ? { report: out, files } : {}) }));

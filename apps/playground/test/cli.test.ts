@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_FILES } from '../src/report.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'contraspike-demo-'));
@@ -70,18 +71,12 @@ describe('pnpm demo: a tiny training through the built CLI', () => {
       expect(g.negative).toHaveLength(20);
     }
     expect(new Set(report.receptiveFields.neurons).size).toBe(24);
-    expect(report.files).toEqual([
-      'report.json',
-      'training-curves.svg',
-      'goodness-histograms.svg',
-      'confusion-matrix.svg',
-      'spike-raster.svg',
-      'receptive-fields.png',
-    ]);
+    expect(report.files).toEqual([...REPORT_FILES]);
+    for (const file of REPORT_FILES) expect(statSync(join(out, file)).isFile(), file).toBe(true);
   });
 
   it('draws each picture: valid SVGs with their titles, and a PNG of the receptive-field grid', () => {
-    const titles: Record<string, RegExp> = {
+    const titles: Record<(typeof REPORT_FILES)[number] & `${string}.svg`, RegExp> = {
       'training-curves.svg': /Unsupervised CSDP training/,
       'goodness-histograms.svg': /Goodness of positive/,
       'confusion-matrix.svg': /accuracy \d+\.\d % of 20 digits/,
