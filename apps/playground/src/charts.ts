@@ -201,7 +201,7 @@ export function spikeRasterSpec(
       data: { values },
       width,
       height,
-      mark: { type: 'rect' as const, color: '#222' },
+      mark: { type: 'rect' as const, color: '#222', aria: false },
       encoding: {
         x: {
           field: 't',
