@@ -110,13 +110,13 @@ function showBackends(list: readonly BackendStatus[]): void {
     const input = Object.assign(document.createElement('input'), {
       type: 'radio',
       name: 'backend',
-      value: b.id,
+      value: b.spec,
       disabled: !b.available,
     });
     input.addEventListener('change', () => {
-      choose(b.id).catch(reportError);
+      choose(b.spec).catch(reportError);
     });
-    label.append(input, ` ${b.label} `, Object.assign(document.createElement('code'), { textContent: b.id }));
+    label.append(input, ` ${b.label} `, Object.assign(document.createElement('code'), { textContent: b.spec }));
     if (!b.available) {
       label.append(Object.assign(document.createElement('span'), { className: 'reason', textContent: b.reason ?? '' }));
     }

@@ -5,12 +5,13 @@ import type { PageConfig } from './config.js';
 
 /** One backend choice as the page shows it, after the worker probed it. */
 export interface BackendStatus {
-  readonly id: string;
+  /** As `chooseBackend` takes it, e.g. `gpujs:webgl2`. */
+  readonly spec: string;
   readonly label: string;
   readonly available: boolean;
   /** Why it cannot run here (the backend's own error message). */
   readonly reason?: string;
-  /** The name of the instance the probe created (e.g. `gpujs:webgl2`). */
+  /** The name of the instance the probe ran (e.g. `gpujs:webgl2`). */
   readonly instance?: string;
 }
 
@@ -21,6 +22,7 @@ export type ToWorker =
       readonly type: 'init';
       /** Numbers this network; the worker tags everything it reports about it with this number. */
       readonly session: number;
+      /** A backend spec, as in {@link BackendStatus}. */
       readonly backend: string;
       readonly config: PageConfig;
       readonly bytes: Uint8Array;

@@ -10,11 +10,10 @@ import {
   getBackend,
   type Matrix,
   Random,
-  registerBackend,
   rowBlock,
-  setBackend,
   zeros,
 } from '@contraspike/core';
+import { chooseBackend } from '../src/backends.js';
 import { type PixelGrid, receptiveFields } from '../src/charts.js';
 import { probeAccuracy } from '../src/evaluate.js';
 import { IMAGE_SIZE, type MnistSplit, splitDigits } from '../src/mnist-split.js';
@@ -53,21 +52,17 @@ interface Session {
 
 let session: Session | undefined;
 
-function choice(id: string): BackendChoice {
-  const found = BACKEND_CHOICES.find((c) => c.id === id);
-  if (!found) throw new Error(`unknown backend "${id}" (known: ${BACKEND_CHOICES.map((c) => c.id).join(', ')})`);
-  return found;
-}
-
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Creates the backend exactly as asked and checks one small product against a plain loop. */
+/**
+ * Activates the backend exactly as asked (no fallback: a refusal's message is the reason shown)
+ * and checks one small product against a plain loop.
+ */
 async function probe(c: BackendChoice): Promise<BackendStatus> {
-  let backend: Backend | undefined;
   try {
-    backend = await c.provider.create(c.options as never, { auto: false });
+    const backend = await chooseBackend(c.spec);
     const a = { rows: 3, cols: 4, data: Float32Array.from({ length: 12 }, (_, i) => (i % 5) - 2) };
     const b = { rows: 4, cols: 2, data: Float32Array.from({ length: 8 }, (_, i) => (i % 3) * 0.5) };
     const out = zeros(3, 2);
@@ -80,11 +75,9 @@ async function probe(c: BackendChoice): Promise<BackendStatus> {
         if (!(Math.abs(got - sum) <= 1e-5)) throw new Error(`a test product came out wrong (${got}, expected ${sum})`);
       }
     }
-    return { id: c.id, label: c.label, available: true, instance: backend.name };
+    return { spec: c.spec, label: c.label, available: true, instance: backend.name };
   } catch (error) {
-    return { id: c.id, label: c.label, available: false, reason: message(error) };
-  } finally {
-    backend?.dispose();
+    return { spec: c.spec, label: c.label, available: false, reason: message(error) };
   }
 }
 
@@ -103,9 +96,8 @@ function reshuffle(s: Session): void {
 
 async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   session = undefined;
-  const c = choice(message.backend);
-  for (const entry of BACKEND_CHOICES) registerBackend(entry.provider);
-  await setBackend(c.provider.name, c.options);
+  await chooseBackend(message.backend);
+  // The backend that really runs, as the network (which takes the active one) will find it.
   const backend = getBackend();
   const { config } = message;
   const split = splitDigits(decodeDigits(message.bytes, message.lengths), {
