@@ -4,67 +4,27 @@
  * WebGL2. A short training through the page's URL settings; a screenshot of each run goes to
  * `e2e-out/` (ignored by git).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, chromiumPath } from '@contraspike/conformance/chromium';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type PreviewServer, preview } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP, type BuiltPage, fraction, openPage, pickBackend, serveBuiltPage } from './browser.js';
 
-const app = fileURLToPath(new URL('..', import.meta.url));
-const screenshots = join(app, 'e2e-out');
+const screenshots = join(APP, 'e2e-out');
 /** Small enough for a loaded 2-core machine: 240 training and 60 test digits, 40 hidden neurons. */
 const SETTINGS = '?perClass=30&hidden=40&epochs=1&steps=10';
 
-let server: PreviewServer;
-let context: BrowserContext;
-let profile: string;
-let url: string;
+let built: BuiltPage;
 
 beforeAll(async () => {
-  if (!existsSync(join(app, 'dist-web', 'index.html'))) {
-    throw new Error('The page is not built: run `pnpm --filter @contraspike/playground build` first.');
-  }
-  server = await preview({
-    configFile: join(app, 'vite.config.ts'),
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
-  });
-  url = server.resolvedUrls?.local[0] ?? '';
-  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-  profile = mkdtempSync(join(tmpdir(), 'contraspike-e2e-'));
-  // A fresh profile, off the network (this machine has none), WebGL2 through SwiftShader.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath(),
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [...CHROMIUM_ARGS],
-  });
+  built = await serveBuiltPage();
+  expect(built.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   mkdirSync(screenshots, { recursive: true });
 });
 
 afterAll(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await built?.close();
 });
-
-/** Opens the page and records every console error and uncaught exception. */
-async function open(settings: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
-  await page.goto(url + settings);
-  await page.waitForSelector('#backends[aria-busy=false]', { timeout: 120_000 });
-  return { page, errors };
-}
-
-const percent = (text: string | null) => Number(text?.replace('%', '').trim()) / 100;
 
 // On js a run takes a fraction of a second: it is reset at the end. On gpu.js (SwiftShader) a
 // batch takes seconds: the run is paused after its first batch and resumed.
@@ -73,7 +33,7 @@ describe.each([
   { id: 'gpujs:webgl2', running: 'gpujs:webgl2', batch: 40, batches: 6, control: 'pause' },
 ])('the built page on $id', ({ id, running, batch, batches, control }) => {
   it(`trains, shows its curves, fields and accuracy, ${control}s, and shows one digit spike by spike, without a console error`, async () => {
-    const { page, errors } = await open(`${SETTINGS}&batch=${batch}`);
+    const { page, errors } = await openPage(built.context, `${built.url}${SETTINGS}&batch=${batch}`);
     try {
       // The selector: every backend listed; the ones this browser cannot run disabled with a reason.
       const webgpu = page.locator('input[name=backend][value="gpujs:webgpu"]');
@@ -82,8 +42,7 @@ describe.each([
         /only asynchronously/,
       );
 
-      await page.check(`input[name=backend][value="${id}"]`);
-      await page.waitForSelector('body[data-phase=ready]', { timeout: 120_000 });
+      await pickBackend(page, id);
       // The backend that really runs, as getBackend() names it inside the worker.
       await expect(page.locator('#running').textContent()).resolves.toBe(running);
       const initial = await fieldPixels(page);
@@ -130,8 +89,8 @@ describe.each([
       expect(learned.hash).not.toBe(initial.hash);
 
       // Accuracy on 60 test digits: chance is 10 %; the probes must do far better.
-      const probe = percent(await page.locator('#probe-accuracy').textContent());
-      const pixel = percent(await page.locator('#pixel-accuracy').textContent());
+      const probe = fraction(await page.locator('#probe-accuracy').textContent());
+      const pixel = fraction(await page.locator('#pixel-accuracy').textContent());
       expect(probe).toBeGreaterThan(0.3);
       expect(probe).toBeLessThanOrEqual(1);
       expect(pixel).toBeGreaterThan(0.4);

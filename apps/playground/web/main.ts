@@ -207,6 +207,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       ui.probeAccuracy.textContent = percent(m.probeAccuracy);
       ui.pixelAccuracy.textContent = percent(m.pixelProbeAccuracy);
       ui.timing.textContent = `Training: ${m.trainSeconds.toFixed(1)} s, ${m.samplesPerSecond.toFixed(0)} samples/s on ${ui.running.textContent}.`;
+      ui.timing.dataset.seconds = String(m.trainSeconds);
+      ui.timing.dataset.samplesPerSecond = String(m.samplesPerSecond);
       showChart(ui.confusion, confusionMatrixSpec(m.confusion, 260)).catch(reportError);
       setPhase('done', 'done');
       return;
