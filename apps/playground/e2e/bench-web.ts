@@ -2,10 +2,13 @@
  * `pnpm bench:web`: trains through the built page in headless Chromium, as a person would (pick a
  * backend, press Start, wait for the result), and prints what the page reports. Measures; asserts
  * nothing. Runs: `spec` or `spec?settings` arguments (settings as in the page's URL), or by default
- * the page's own settings on js, then a short run on every backend this browser can run.
+ * the page's own settings on js, then a short run on every backend this browser can run. Each
+ * run's page (down to its result) is saved as a screenshot in `e2e-out/` (ignored by git).
  *   pnpm --filter @contraspike/playground bench:web -- 'js?hidden=400' gpujs:webgl2?perClass=30
  */
-import { fraction, openPage, pickBackend, serveBuiltPage } from './browser.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP, fraction, openPage, pickBackend, serveBuiltPage } from './browser.js';
 
 const SHORT = '?perClass=30&hidden=40&epochs=1&steps=10&batch=60';
 const DEFAULT_RUNS = [
@@ -14,10 +17,12 @@ const DEFAULT_RUNS = [
 ];
 
 const runs = process.argv.slice(2).filter((a) => a !== '--');
+const screenshots = join(APP, 'e2e-out');
+mkdirSync(screenshots, { recursive: true });
 const built = await serveBuiltPage();
 const rows: string[] = [];
 try {
-  for (const run of runs.length ? runs : DEFAULT_RUNS) {
+  for (const [n, run] of (runs.length ? runs : DEFAULT_RUNS).entries()) {
     const cut = run.indexOf('?');
     const spec = cut < 0 ? run : run.slice(0, cut);
     const settings = cut < 0 ? '' : run.slice(cut);
@@ -39,6 +44,14 @@ try {
           `${(100 * probe).toFixed(1)} % | ${(100 * pixel).toFixed(1)} % | ${wall.toFixed(1)} s |`,
       );
       console.log(rows[rows.length - 1]);
+      const name = `bench-${n + 1}-${spec.replace(/[^a-z0-9]+/gi, '-')}.png`;
+      // The backends, the training and its result (the page down to the end of section 3).
+      const bottom = await page.locator('#result-section').evaluate((e) => e.getBoundingClientRect().bottom + scrollY);
+      await page.screenshot({
+        path: join(screenshots, name),
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 1280, height: bottom },
+      });
       if (errors.length) console.log(`  console errors: ${errors.join(' | ')}`);
     } finally {
       await page.close();
