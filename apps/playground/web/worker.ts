@@ -8,6 +8,7 @@ import {
   type CSDPBatchStats,
   CSDPNetwork,
   getBackend,
+  integerInRange,
   type Matrix,
   Random,
   rowBlock,
@@ -23,11 +24,11 @@ import { decodeDigits } from './digits.js';
 import type { BackendStatus, FromWorker, ToWorker } from './protocol.js';
 
 interface WorkerScope {
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  postMessage(message: FromWorker): void;
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 }
 const scope = self as unknown as WorkerScope;
-const post = (message: FromWorker, transfer?: Transferable[]) => scope.postMessage(message, transfer);
+const post = (message: FromWorker) => scope.postMessage(message);
 
 /** Receptive fields are redrawn at most this often (milliseconds), and after the last batch. */
 const FIELDS_INTERVAL = 400;
@@ -97,7 +98,7 @@ function reshuffle(s: Session): void {
 async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   session = undefined;
   await chooseBackend(message.backend);
-  // The backend that really runs, as the network (which takes the active one) will find it.
+  // The backend that really runs; the network and the probes are pinned to it.
   const backend = getBackend();
   const { config } = message;
   const split = splitDigits(decodeDigits(message.bytes, message.lengths), {
@@ -109,6 +110,7 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
     hidden: [config.hidden],
     steps: config.steps,
     seed: config.seed,
+    backend,
   });
   const rows = split.train.x.rows;
   const s: Session = {
@@ -139,7 +141,7 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
   });
 }
 
-/** One training batch; false when training is over. */
+/** The next training batch of this epoch (its stats; none for a last batch of a single sample). */
 function step(s: Session): { stats: CSDPBatchStats } | undefined {
   const rows = s.split.train.x.rows;
   const start = s.batch * s.config.batch;
@@ -223,10 +225,7 @@ function record(request: Extract<ToWorker, { type: 'record' }>): void {
     return;
   }
   const { x, y } = s.split.test;
-  const index = request.testIndex ?? 0;
-  if (!Number.isInteger(index) || index < 0 || index >= x.rows) {
-    throw new RangeError(`test digit: expected an index from 0 to ${x.rows - 1}, got ${index}`);
-  }
+  const index = integerInRange(request.testIndex ?? 0, 'test digit', 0, x.rows - 1);
   const image = x.data.slice(index * IMAGE_SIZE, (index + 1) * IMAGE_SIZE);
   post({
     type: 'recording',
