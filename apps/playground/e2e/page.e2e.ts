@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_CHOICES } from '../web/backends.js';
 import { APP, type BuiltPage, fraction, openPage, pickBackend, serveBuiltPage } from './browser.js';
 
 const screenshots = join(APP, 'e2e-out');
@@ -36,6 +37,10 @@ describe.each([
     const { page, errors } = await openPage(built.context, `${built.url}${SETTINGS}&batch=${batch}`);
     try {
       // The selector: every backend listed; the ones this browser cannot run disabled with a reason.
+      const listed = await page.$$eval('input[name=backend]', (inputs) =>
+        inputs.map((i) => (i as HTMLInputElement).value),
+      );
+      expect(listed).toEqual(BACKEND_CHOICES.map((c) => c.spec));
       const webgpu = page.locator('input[name=backend][value="gpujs:webgpu"]');
       await expect(webgpu.isDisabled()).resolves.toBe(true);
       await expect(page.locator('label.unavailable', { hasText: 'gpujs:webgpu' }).textContent()).resolves.toMatch(
