@@ -197,6 +197,7 @@ export async function runTrainingCli(argv: readonly string[], c: ToolConfig): Pr
     return 0;
   }
   const started = performance.now();
+  const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
   const backend = await chooseBackend(flags.backend);
   const err = process.stderr;
   err.write(
@@ -220,7 +221,7 @@ export async function runTrainingCli(argv: readonly string[], c: ToolConfig): Pr
     batchSize: flags.batchSize,
     steps: flags.steps,
     ...(flags.perClass ? { perClass: flags.perClass } : {}),
-    onPhase: (phase) => err.write(`· ${phase}\n`),
+    onPhase: (phase) => err.write(`· ${phase} (at ${elapsed()} s)\n`),
     onBatch: ({ epoch, batch, batches, stats, seconds }) => {
       const done = epoch * batches + batch + 1;
       const total = flags.epochs * batches;
@@ -255,7 +256,7 @@ export async function runTrainingCli(argv: readonly string[], c: ToolConfig): Pr
   });
   let files: string[] = [];
   if (out && weights && raster) {
-    err.write('· writing the report\n');
+    err.write(`· writing the report (at ${elapsed()} s)\n`);
     const options = { ...flags, out, help: undefined, json: undefined };
     files = await writeReport(out, {
       options,

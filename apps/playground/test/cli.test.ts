@@ -24,7 +24,7 @@ describe('pnpm demo: a tiny training through the built CLI', () => {
   let run: ReturnType<typeof demo>;
   beforeAll(() => {
     run = demo([...TINY, '--backend', 'js', '--out', out]);
-  });
+  }, 120_000);
 
   it('prints the backend that ran, a short progress log and the summary table', () => {
     expect(run.status, run.stderr).toBe(0);
