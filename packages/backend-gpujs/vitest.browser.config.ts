@@ -3,17 +3,11 @@
  * (Debian's `chromium` package, or the binary named by CHROMIUM_PATH), where gpu.js runs WebGL2.
  *   pnpm --filter @contraspike/backend-gpujs test:browser
  */
-import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, chromiumPath } from '@contraspike/conformance/chromium';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `Browser tests need Chromium at ${executablePath}: install Debian's package (apt-get install chromium) ` +
-      'or set CHROMIUM_PATH to a Chromium or Chrome binary.',
-  );
-}
+const executablePath = chromiumPath();
 
 export default defineConfig({
   // Pre-bundle the browser's CommonJS/UMD dependencies up front, so that no late discovery
@@ -34,17 +28,8 @@ export default defineConfig({
       provider: playwright({
         launchOptions: {
           executablePath,
-          // Playwright starts every run with a fresh temporary profile. The flags keep Chromium
-          // off the network (this machine has none) and let it render WebGL2 with SwiftShader.
-          args: [
-            '--no-sandbox',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--enable-unsafe-swiftshader',
-          ],
+          // Playwright starts every run with a fresh temporary profile; see CHROMIUM_ARGS for the flags.
+          args: [...CHROMIUM_ARGS],
         },
       }),
       instances: [{ browser: 'chromium' }],

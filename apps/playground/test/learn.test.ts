@@ -63,6 +63,8 @@ describe('pnpm bench:learn (the built script)', () => {
         'probeAccuracy',
         'samplesPerSecond',
         'seed',
+        'split',
+        'totalSeconds',
         'trainSeconds',
         'untrainedProbeAccuracy',
       ].sort(),
@@ -73,7 +75,9 @@ describe('pnpm bench:learn (the built script)', () => {
 
   it('rejects a bad flag with one line and a non-zero exit', () => {
     const run = spawnSync(process.execPath, [benchLearn, '--epochs', 'many'], { encoding: 'utf8' });
-    expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual(['bench:learn: --epochs expects an integer ≥ 1, got "many"']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'bench:learn: --epochs expects an integer ≥ 1, got "many" (see --help)',
+    ]);
   });
 });

@@ -151,6 +151,62 @@ export function describeLearning(context: () => SuiteContext, seed: number): voi
       ]);
     });
 
+    it('records one presentation step by step, consistent with features() and without learning', () => {
+      const { backend } = context();
+      const { x } = prototypes(new Random(seed + 5), 3, 12, 2);
+      const net = new CSDPNetwork({ inputSize: 12, hidden: [10, 6], steps: 8, resistance: 1, seed: 4, backend });
+      net.trainBatch(x);
+      const before = Float32Array.from(net.weights(0).data);
+      const sample = x.data.subarray(0, 12);
+      const rec = net.record(sample);
+      expect(rec.steps).toBe(8);
+      expect(rec.input.size).toBe(12);
+      expect(rec.input.spikes.length).toBe(8 * 12);
+      expect(rec.layers.map((l) => [l.size, l.spikes.length, l.goodness.length])).toEqual([
+        [10, 80, 8],
+        [6, 48, 8],
+      ]);
+      // Spikes are 0/1, something fired, and the input spikes follow the intensities.
+      expect(rec.input.spikes.every((v) => v === 0 || v === 1)).toBe(true);
+      expect(rec.layers[0]?.spikes.some((v) => v === 1)).toBe(true);
+      const bright = Array.from(sample)
+        .map((v, j) => (v > 0.5 ? j : -1))
+        .filter((j) => j >= 0);
+      const dim = Array.from(sample)
+        .map((v, j) => (v < 0.1 ? j : -1))
+        .filter((j) => j >= 0);
+      const rate = (cols: number[]) => {
+        let n = 0;
+        for (let t = 0; t < 8; t++) for (const j of cols) n += rec.input.spikes[t * 12 + j] as number;
+        return n / (8 * cols.length);
+      };
+      expect(rate(bright)).toBeGreaterThan(rate(dim));
+      // Summed over the steps, the spikes are features() of the same sample (same dynamics, same spikes).
+      const counts = net.features([Array.from(sample)]);
+      const summed = [
+        ...rec.layers.flatMap((l) =>
+          Array.from({ length: l.size }, (_, j) => {
+            let n = 0;
+            for (let t = 0; t < rec.steps; t++) n += l.spikes[t * l.size + j] as number;
+            return n;
+          }),
+        ),
+      ];
+      expect(summed).toEqual(Array.from(counts.data));
+      // Goodness is non-negative, and repeatable: the same sample gives the same recording.
+      expect(rec.layers.every((l) => l.goodness.every((g) => g >= 0 && Number.isFinite(g)))).toBe(true);
+      expect(rec.layers[0]?.goodness.some((g) => g > 0)).toBe(true);
+      const again = net.record({ rows: 1, cols: 12, data: Float32Array.from(sample) });
+      expect(Array.from(again.layers[1]?.spikes ?? [])).toEqual(Array.from(rec.layers[1]?.spikes ?? []));
+      expect(Array.from(again.layers[0]?.goodness ?? [])).toEqual(Array.from(rec.layers[0]?.goodness ?? []));
+      expect(Array.from(net.weights(0).data)).toEqual(Array.from(before));
+      // Bad input names the argument.
+      expect(() => net.record(x)).toThrow(/x: expected exactly 1 row/);
+      expect(() => net.record([0.1, 0.2])).toThrow(/x: expected 12 columns/);
+      expect(() => net.record(new Float32Array(12).fill(2))).toThrow(/\[0, 1\]/);
+      expect(() => net.record('digit' as never)).toThrow(/x/);
+    });
+
     it('rejects bad input to the network and the probe, naming the argument', () => {
       const { backend } = context();
       const net = new CSDPNetwork({ inputSize: 4, hidden: 3, backend });

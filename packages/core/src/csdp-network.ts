@@ -32,7 +32,9 @@ import {
   numberInRange,
   positiveFinite,
   toMatrix,
+  toVector,
   unitInterval,
+  type VectorInput,
 } from './validate.js';
 import { Workspace } from './workspace.js';
 
@@ -86,6 +88,20 @@ export interface CSDPTrainOptions {
   batchSize?: number;
   /** Called after every batch. */
   onBatch?: (info: { epoch: number; batch: number; batches: number; stats: CSDPBatchStats }) => void;
+}
+
+/** What one presentation of one sample did, step by step (see {@link CSDPNetwork.record}). */
+export interface CSDPRecording {
+  /** Time steps T. */
+  readonly steps: number;
+  /** The input's Bernoulli spikes: `T × inputSize`, row t is step t (0 or 1). */
+  readonly input: { readonly size: number; readonly spikes: Uint8Array };
+  /** Every hidden layer: its spikes `T × size` (row t is step t) and its goodness Σᵢ zᵢ² at each step. */
+  readonly layers: ReadonlyArray<{
+    readonly size: number;
+    readonly spikes: Uint8Array;
+    readonly goodness: Float64Array;
+  }>;
 }
 
 /** One hidden layer: its weights `(n_pre, n_post)`, neurons and Adam moments. */
@@ -254,7 +270,7 @@ export class CSDPNetwork {
     const batchSize = integerInRange(o.batchSize ?? 1000, 'batchSize', 1);
     const total = this.hidden.reduce((s, h) => s + h, 0);
     const out = o.out === undefined ? zeros(data.rows, total) : checkOut(o.out, data.rows, total, 'options.out');
-    const rng = new Random(this.seed ^ 0x5eed);
+    const rng = this.presentationRng();
     for (let start = 0; start < data.rows; start += batchSize) {
       const rows = Math.min(batchSize, data.rows - start);
       this.present(rowBlock(data, start, rows), rng, undefined);
@@ -268,6 +284,47 @@ export class CSDPNetwork {
       }
     }
     return out;
+  }
+
+  /**
+   * Runs one presentation of a single sample (`1 × inputSize`, or a flat vector of inputSize
+   * intensities in [0, 1]) without learning, and returns what happened at every step: the input
+   * spikes, each layer's spikes and its goodness. Same dynamics and spikes as {@link features}: the
+   * spike counts summed over the steps equal `features([x])`.
+   */
+  record(x: MatrixInput | VectorInput): CSDPRecording {
+    const flat = ArrayBuffer.isView(x) || (Array.isArray(x) && (x.length === 0 || typeof x[0] === 'number'));
+    const sample = flat
+      ? this.checkInput({ rows: 1, cols: (x as VectorInput).length, data: toVector(x, 'x') }, 'x', 1)
+      : this.checkInput(x as MatrixInput, 'x', 1);
+    if (sample.rows !== 1) {
+      throw new ShapeError({ argument: 'x', expected: 'exactly 1 row (one sample)', actual: `${sample.rows} rows` });
+    }
+    const T = this.steps;
+    const input = new Uint8Array(T * this.inputSize);
+    const layers = this.hidden.map((size) => ({
+      size,
+      spikes: new Uint8Array(T * size),
+      goodness: new Float64Array(T),
+    }));
+    const goodness = new Float64Array(1);
+    const backend = this.backend;
+    this.present(sample, this.presentationRng(), undefined, (t, inSpikes) => {
+      input.set(inSpikes.data, t * this.inputSize);
+      this.layers.forEach((layer, l) => {
+        const state = layer.neurons.current as NonNullable<LIFLayer['current']>;
+        const out = layers[l] as (typeof layers)[number];
+        out.spikes.set(state.spikes.data, t * out.size);
+        backend.rowSumSquares(state.trace, goodness);
+        out.goodness[t] = goodness[0] as number;
+      });
+    });
+    return { steps: T, input: { size: this.inputSize, spikes: input }, layers };
+  }
+
+  /** The spike generator of presentations without learning: the same for every call, so they are repeatable. */
+  private presentationRng(): Random {
+    return new Random(this.seed ^ 0x5eed);
   }
 
   private layer(i: number): Layer {
@@ -310,9 +367,15 @@ export class CSDPNetwork {
 
   /**
    * Runs T steps on `input`. With `positives` set, rows [0, positives) are positives, the rest
-   * negatives, and every layer learns; otherwise it only counts spikes.
+   * negatives, and every layer learns; otherwise it only counts spikes. `observe` sees every step
+   * once all layers have stepped (the layers' `current` state is that step's).
    */
-  private present(input: Matrix, rng: Random, positives: number | undefined): CSDPBatchStats | undefined {
+  private present(
+    input: Matrix,
+    rng: Random,
+    positives: number | undefined,
+    observe?: (t: number, inSpikes: Matrix) => void,
+  ): CSDPBatchStats | undefined {
     const backend = this.backend;
     const rows = input.rows;
     const learn = positives !== undefined;
@@ -346,6 +409,7 @@ export class CSDPNetwork {
         }
         pre = spikes;
       }
+      observe?.(t, inSpikes);
     }
     if (!learn) return undefined;
     const T = this.steps;

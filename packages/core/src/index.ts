@@ -17,6 +17,7 @@ export {
   type CSDPBatchStats,
   CSDPNetwork,
   type CSDPNetworkOptions,
+  type CSDPRecording,
   type CSDPTrainOptions,
 } from './csdp-network.js';
 export {
