@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/cli.ts', 'src/bench.ts', 'src/bench-learn.ts'],
+  entry: ['src/cli.ts', 'src/bench-learn.ts'],
   format: ['esm'],
   platform: 'node',
   target: 'node20',

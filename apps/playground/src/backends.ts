@@ -4,6 +4,7 @@
  */
 import { gpujsBackend } from '@contraspike/backend-gpujs';
 import { jsBackend } from '@contraspike/backend-js';
+import { wasmBackend } from '@contraspike/backend-wasm';
 import { type Backend, type BackendProvider, ready, registerBackend, setBackend } from '@contraspike/core';
 
 /**
@@ -12,6 +13,7 @@ import { type Backend, type BackendProvider, ready, registerBackend, setBackend 
  */
 export const PROVIDERS: ReadonlyArray<{ provider: BackendProvider<never>; usage: string }> = [
   { provider: jsBackend, usage: 'js' },
+  { provider: wasmBackend, usage: 'wasm' },
   { provider: gpujsBackend, usage: 'gpujs, gpujs:<mode> (gpu, webgl2, webgl, headlessgl, webasm, cpu)' },
 ];
 

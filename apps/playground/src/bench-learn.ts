@@ -4,7 +4,8 @@
  * stderr; the last line on stdout is one JSON object. `--out DIR` also writes the demo's report.
  *   pnpm bench:learn [-- --epochs N] [--hidden N] [--seed N] [--backend NAME] [--per-class N] ...
  */
-import { runMain, runTrainingCli, type TrainingDefaults } from './train-cli.js';
+import type { TrainingDefaults } from './defaults.js';
+import { runMain, runTrainingCli } from './train-cli.js';
 
 export const LEARN_DEFAULTS: TrainingDefaults = {
   epochs: 3,

@@ -7,18 +7,9 @@
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_DEFAULTS } from './defaults.js';
 import { seedExamplesMain } from './seed-examples-cli.js';
-import { runMain, runTrainingCli, type TrainingDefaults } from './train-cli.js';
-
-/** Chosen to finish in about a minute on 2 CPU cores with the js backend (see the README). */
-export const DEMO_DEFAULTS: TrainingDefaults = {
-  epochs: 2,
-  hidden: 800,
-  seed: 0,
-  perClass: 200,
-  batchSize: 100,
-  steps: 20,
-};
+import { runMain, runTrainingCli } from './train-cli.js';
 
 /** The report folder: `apps/playground/out/report/` (ignored by git), wherever the demo is run from. */
 const DEFAULT_OUT = fileURLToPath(new URL('../out/report/', import.meta.url));

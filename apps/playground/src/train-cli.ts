@@ -16,18 +16,9 @@ import {
 } from '@contraspike/core';
 import { backendUsage, chooseBackend } from './backends.js';
 import type { GoodnessGroup } from './charts.js';
+import type { TrainingDefaults } from './defaults.js';
 import { goodnessSamples, type LearnResult, runLearning } from './learn.js';
 import { writeReport } from './report.js';
-
-export interface TrainingDefaults {
-  readonly epochs: number;
-  readonly hidden: number;
-  readonly seed: number;
-  /** Digits per class (undefined: all 1,000). */
-  readonly perClass: number | undefined;
-  readonly batchSize: number;
-  readonly steps: number;
-}
 
 export interface ToolConfig {
   /** Prefix of error lines, e.g. `contraspike-demo`. */

