@@ -134,7 +134,7 @@ describe('pnpm demo: errors are one line and a non-zero exit', () => {
     oneLine(
       ['--backend', 'cuda'],
       1,
-      /^contraspike-demo: No backend named "cuda" is registered \(registered: js, gpujs\)/,
+      /^contraspike-demo: No backend named "cuda" is registered \(registered: js, wasm, gpujs\)/,
     );
     oneLine(['--backend', 'gpujs:webgl2'], 1, /^contraspike-demo: gpujs: gpu\.js mode "webgl2" is not available here/);
     oneLine(['--backend', 'gpujs:warp'], 1, /options\.mode: expected one of/);
@@ -155,6 +155,6 @@ describe('pnpm demo: errors are one line and a non-zero exit', () => {
     ]) {
       expect(run.stdout).toContain(flag);
     }
-    expect(run.stdout).toMatch(/js, gpujs, gpujs:<mode>/);
+    expect(run.stdout).toMatch(/js, wasm, gpujs, gpujs:<mode>/);
   });
 });

@@ -21,7 +21,9 @@ describe('seed examples through contraspike', () => {
 describe('the built CLI with --seed-examples', () => {
   it('prints the loss, the goodness and the backend that ran', () => {
     const out = execFileSync(process.execPath, [cli, '--seed-examples'], { encoding: 'utf8' });
-    expect(out).toMatch(/backend: js \(cpu, float32 storage, float64 sums\)/);
+    // Automatic selection: in Node, with every backend registered, wasm (priority 5) runs.
+    expect(out).toMatch(/backend: wasm \(wasm, float32 storage, float32 sums\)/);
+    expect(out).toMatch(/registered backends: gpujs, wasm \(active\), js/);
     expect(out).toMatch(/Contrastive loss: 2\.111/);
     expect(out).toMatch(/Pos goodness: 32\.00/);
   });
@@ -41,7 +43,7 @@ describe('the built CLI with --seed-examples', () => {
     const unknown = spawnSync(process.execPath, [cli, '--seed-examples', '--backend', 'webgpu'], { encoding: 'utf8' });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim()).toMatch(
-      /^contraspike-demo: No backend named "webgpu" is registered \(registered: js, gpujs\)/,
+      /^contraspike-demo: No backend named "webgpu" is registered \(registered: js, wasm, gpujs\)/,
     );
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
   });

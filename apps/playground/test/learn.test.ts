@@ -69,7 +69,8 @@ describe('pnpm bench:learn (the built script)', () => {
         'untrainedProbeAccuracy',
       ].sort(),
     );
-    expect(json).toMatchObject({ backend: 'js', hidden: 24, epochs: 1, seed: 0 });
+    // Automatic selection: in Node, with every backend registered, wasm (priority 5) runs.
+    expect(json).toMatchObject({ backend: 'wasm', hidden: 24, epochs: 1, seed: 0 });
     expect(run.stderr).toMatch(/\[#+\.*\] +\d+%/);
   });
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packagesDir = fileURLToPath(new URL('../../../packages', import.meta.url));
-const PUBLIC = ['core', 'backend-js'];
+const PUBLIC = ['core', 'backend-js', 'backend-wasm'];
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 const usage = (load: string) => `${load}
@@ -96,6 +96,38 @@ import { jsBackend } from '@contraspike/backend-js';`),
 const { jsBackend } = require('@contraspike/backend-js');`),
     );
     expected(run(process.execPath, ['cjs.cjs'], dir));
+  });
+
+  it('run the wasm backend (its module embedded in the build) from ESM and CommonJS, on two threads', () => {
+    const script = (load: string, wrap: (body: string) => string) => `${load}
+${wrap(`registerBackend(wasmBackend);
+const backend = await setBackend('wasm', { threads: 2 });
+const loss = new SpikeContrastiveLoss(0.5).compute([[1, 0], [0, 1]], [[1, 0.1], [0.1, 1]]);
+console.log(JSON.stringify({ name: backend.name, threads: backend.threads, loss }));
+backend.dispose();`)}
+`;
+    writeFileSync(
+      join(dir, 'wasm.mjs'),
+      script(
+        `import { registerBackend, setBackend, SpikeContrastiveLoss } from '@contraspike/core';
+import { wasmBackend } from '@contraspike/backend-wasm';`,
+        (body) => body,
+      ),
+    );
+    writeFileSync(
+      join(dir, 'wasm.cjs'),
+      script(
+        `const { registerBackend, setBackend, SpikeContrastiveLoss } = require('@contraspike/core');
+const { wasmBackend } = require('@contraspike/backend-wasm');`,
+        (body) => `(async () => {\n${body}\n})();`,
+      ),
+    );
+    for (const file of ['wasm.mjs', 'wasm.cjs']) {
+      const r = JSON.parse(run(process.execPath, [file], dir)) as { name: string; threads: number; loss: number };
+      expect(r.name).toBe('wasm');
+      expect(r.threads).toBe(2);
+      expect(r.loss).toBeCloseTo(Math.log1p(Math.exp(-0.9 / (0.5 * Math.sqrt(1.01)))), 5);
+    }
   });
 
   it('type-check from TypeScript (NodeNext and Bundler resolution), with real types', () => {
