@@ -9,7 +9,7 @@ import {
   CSDPNetwork,
   type CSDPNetworkOptions,
   type Matrix,
-  Random,
+  rowBlock,
 } from '@contraspike/core';
 import { probeAccuracy } from './evaluate.js';
 import { type MnistSplit, mnistSplit } from './mnist.js';
@@ -120,30 +120,20 @@ export function runLearning(
 
 /**
  * The goodness of `count` positives (the first rows of `x`) and `count` negatives made from them as
- * training makes them (`α·x_i + (1 − α)·x_j`, j another of those rows): for each sample the last
+ * training makes them (`CSDPNetwork.negatives`): for each sample the last
  * layer's goodness Σz², averaged over the steps of one presentation (`CSDPNetwork.record`).
  */
 export function goodnessSamples(network: CSDPNetwork, x: Matrix, count: number, seed: number) {
   const n = Math.min(count, x.rows);
   const cols = x.cols;
-  const rng = new Random(seed);
-  const alpha = network.negativeMix;
   const goodness = (sample: Float32Array) => {
     const layers = network.record(sample).layers;
     const last = layers[layers.length - 1] as (typeof layers)[number];
     return last.goodness.reduce((s, g) => s + g, 0) / last.goodness.length;
   };
-  const positive = new Float64Array(n);
-  const negative = new Float64Array(n);
-  const mixed = new Float32Array(cols);
-  for (let i = 0; i < n; i++) {
-    const xi = x.data.subarray(i * cols, (i + 1) * cols);
-    positive[i] = goodness(xi);
-    if (n < 2) continue;
-    const j = (i + 1 + rng.int(n - 1)) % n;
-    const xj = x.data.subarray(j * cols, (j + 1) * cols);
-    for (let k = 0; k < cols; k++) mixed[k] = alpha * (xi[k] as number) + (1 - alpha) * (xj[k] as number);
-    negative[i] = goodness(mixed);
-  }
-  return { positive, negative: n < 2 ? new Float64Array(0) : negative };
+  const row = (m: Matrix, i: number) => m.data.subarray(i * cols, (i + 1) * cols);
+  const positive = Float64Array.from({ length: n }, (_, i) => goodness(row(x, i)));
+  if (n < 2) return { positive, negative: new Float64Array(0) };
+  const mixed = network.negatives(rowBlock(x, 0, n), { seed });
+  return { positive, negative: Float64Array.from({ length: n }, (_, i) => goodness(row(mixed, i))) };
 }

@@ -287,6 +287,33 @@ export class CSDPNetwork {
   }
 
   /**
+   * The label-free negatives this network trains against, for the rows of `x` (`rows × inputSize`,
+   * intensities in [0, 1], at least 2 rows): row i is `α·x_i + (1 − α)·x_j` for another row j ≠ i
+   * drawn with `seed` (α = `negativeMix`). A new matrix; `x` is not modified.
+   */
+  negatives(x: MatrixInput, options: { seed?: number } = {}): Matrix {
+    const o = checkOptions(options, ['seed']);
+    const data = this.checkInput(x, 'x', 2);
+    const out = zeros(data.rows, data.cols);
+    this.mixNegatives(data, new Random(integerInRange(o.seed ?? 0, 'options.seed', 0, 0xffffffff)), out);
+    return out;
+  }
+
+  /** Row i of `out` = α·x_i + (1 − α)·x_j, with j ≠ i drawn from `rng` (x has at least 2 rows). */
+  private mixNegatives(x: Matrix, rng: Random, out: Matrix): void {
+    const b = x.rows;
+    const cols = x.cols;
+    const alpha = this.negativeMix;
+    for (let i = 0; i < b; i++) {
+      const j = (i + 1 + rng.int(b - 1)) % b; // another sample, never i itself
+      for (let k = 0; k < cols; k++) {
+        out.data[i * cols + k] =
+          alpha * (x.data[i * cols + k] as number) + (1 - alpha) * (x.data[j * cols + k] as number);
+      }
+    }
+  }
+
+  /**
    * Runs one presentation of a single sample (`1 × inputSize`, or a flat vector of inputSize
    * intensities in [0, 1]) without learning, and returns what happened at every step: the input
    * spikes, each layer's spikes and its goodness. Same dynamics and spikes as {@link features}: the
@@ -353,15 +380,7 @@ export class CSDPNetwork {
     const b = x.rows;
     const both = this.ws.matrix('both', 2 * b, x.cols);
     both.data.set(x.data);
-    const alpha = this.negativeMix;
-    for (let i = 0; i < b; i++) {
-      const j = (i + 1 + this.rng.int(b - 1)) % b; // another sample, never i itself
-      const base = (b + i) * x.cols;
-      for (let k = 0; k < x.cols; k++) {
-        both.data[base + k] =
-          alpha * (x.data[i * x.cols + k] as number) + (1 - alpha) * (x.data[j * x.cols + k] as number);
-      }
-    }
+    this.mixNegatives(x, this.rng, rowBlock(both, b, b));
     return this.present(both, this.rng, b) as CSDPBatchStats;
   }
 
