@@ -326,9 +326,10 @@ export class WasmBackend implements Backend {
   /**
    * W streams through the memory a block of rows at a time: each block is copied in, updated in
    * place while it is in cache, and copied out, so W and out cross the memory bus once each — the
-   * same traffic as one plain copy of W.
+   * same traffic as one plain copy of W. The kernel reports each block's finiteness from the same
+   * pass (see `outerRows`).
    */
-  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): void {
+  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): boolean {
     this.begin();
     const { rows, cols } = w;
     const count = terms.length;
@@ -351,13 +352,15 @@ export class WasmBackend implements Backend {
     const f32 = this.f32;
     const at = block >>> 2;
     const full = f32.subarray(at, at + blockRows * cols);
+    let finite = 1;
     for (let r0 = 0; r0 < rows; r0 += blockRows) {
       const r = Math.min(blockRows, rows - r0);
       const start = r0 * cols;
       f32.set(w.data.subarray(start, start + r * cols), at);
-      this.kernels.outerRows(block, r0, r, cols, alpha, table, count);
+      finite &= this.kernels.outerRows(block, r0, r, cols, alpha, table, count);
       out.data.set(r === blockRows ? full : f32.subarray(at, at + r * cols), start);
     }
+    return finite === 1;
   }
 
   dispose(): void {
