@@ -69,11 +69,14 @@ export class WasmBackend implements Backend {
    * @param memory the kernels' memory (shared when there are workers)
    * @param kernels the module instantiated on it
    * @param pool worker threads on the same memory, or undefined for one thread
+   * @param streaming a one-thread backend on a plain memory that runs {@link outerUpdate} for a
+   *   backend with workers (copies to and from a shared memory are slower; that kernel is all copies)
    */
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly kernels: Kernels,
     private readonly pool: WorkerPool | undefined,
+    private readonly streaming?: WasmBackend,
   ) {
     if (kernels.heapBase() > CONTROL_BASE) {
       throw new BackendError(`wasm: the module's static data (${kernels.heapBase()} bytes) overlaps the control words`);
@@ -99,7 +102,7 @@ export class WasmBackend implements Backend {
 
   /** Bytes of memory the kernels use now (it grows on demand, never shrinks). */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
+    return this.memory.buffer.byteLength + (this.streaming?.memoryBytes ?? 0);
   }
 
   private refresh(): void {
@@ -330,6 +333,10 @@ export class WasmBackend implements Backend {
    * pass (see `outerRows`).
    */
   outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): boolean {
+    if (this.streaming) {
+      this.live();
+      return this.streaming.outerUpdate(w, alpha, terms, out);
+    }
     this.begin();
     const { rows, cols } = w;
     const count = terms.length;
@@ -367,6 +374,7 @@ export class WasmBackend implements Backend {
     if (this.disposed) return;
     this.disposed = true;
     this.pool?.dispose();
+    this.streaming?.dispose();
     // Drop the views so the memory can be collected with the backend.
     this.refreshEmpty();
   }
