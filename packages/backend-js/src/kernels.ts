@@ -262,14 +262,19 @@ function outerPass(
     const c2 = u2 ? coef2 * (u2[i] as number) : 0;
     const o0 = i * cols;
     const end = o0 + cols - tail;
-    if (c1 !== 0 && c2 !== 0) {
+    if (c1 !== 0 || c2 !== 0) {
+      // One active term is taken as the first with a zero second (`+ 0 · v` adds exactly 0).
+      const k1 = c1 !== 0 ? c1 : c2;
+      const w1 = c1 !== 0 ? v1 : v2;
+      const k2 = c1 !== 0 ? c2 : 0;
+      const w2 = k2 !== 0 ? v2 : w1;
       let o = o0;
       let j = 0;
       for (; o < end; o += 4, j += 4) {
-        const y0 = fround(a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number));
-        const y1 = fround(a * (src[o + 1] as number) + c1 * (v1[j + 1] as number) + c2 * (v2[j + 1] as number));
-        const y2 = fround(a * (src[o + 2] as number) + c1 * (v1[j + 2] as number) + c2 * (v2[j + 2] as number));
-        const y3 = fround(a * (src[o + 3] as number) + c1 * (v1[j + 3] as number) + c2 * (v2[j + 3] as number));
+        const y0 = fround(a * (src[o] as number) + k1 * (w1[j] as number) + k2 * (w2[j] as number));
+        const y1 = fround(a * (src[o + 1] as number) + k1 * (w1[j + 1] as number) + k2 * (w2[j + 1] as number));
+        const y2 = fround(a * (src[o + 2] as number) + k1 * (w1[j + 2] as number) + k2 * (w2[j + 2] as number));
+        const y3 = fround(a * (src[o + 3] as number) + k1 * (w1[j + 3] as number) + k2 * (w2[j + 3] as number));
         od[o] = y0;
         od[o + 1] = y1;
         od[o + 2] = y2;
@@ -280,32 +285,7 @@ function outerPass(
         s3 += y3 * 0;
       }
       for (; j < cols; o++, j++) {
-        const y = fround(a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number));
-        od[o] = y;
-        s0 += y * 0;
-      }
-    } else if (c1 !== 0 || c2 !== 0) {
-      // Exactly one term is active on this row.
-      const c = c1 !== 0 ? c1 : c2;
-      const v = c1 !== 0 ? v1 : v2;
-      let o = o0;
-      let j = 0;
-      for (; o < end; o += 4, j += 4) {
-        const y0 = fround(a * (src[o] as number) + c * (v[j] as number));
-        const y1 = fround(a * (src[o + 1] as number) + c * (v[j + 1] as number));
-        const y2 = fround(a * (src[o + 2] as number) + c * (v[j + 2] as number));
-        const y3 = fround(a * (src[o + 3] as number) + c * (v[j + 3] as number));
-        od[o] = y0;
-        od[o + 1] = y1;
-        od[o + 2] = y2;
-        od[o + 3] = y3;
-        s0 += y0 * 0;
-        s1 += y1 * 0;
-        s2 += y2 * 0;
-        s3 += y3 * 0;
-      }
-      for (; j < cols; o++, j++) {
-        const y = fround(a * (src[o] as number) + c * (v[j] as number));
+        const y = fround(a * (src[o] as number) + k1 * (w1[j] as number) + k2 * (w2[j] as number));
         od[o] = y;
         s0 += y * 0;
       }
