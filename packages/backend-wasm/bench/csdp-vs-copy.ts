@@ -12,7 +12,12 @@ import { jsBackend } from '@contraspike/backend-js';
 import { allFinite, type Backend, CSDPRule, type Matrix, Random } from '@contraspike/core';
 import { wasmBackend } from '../src/index.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '31' } } });
+// `pnpm bench:csdp -- --runs N` hands the `--` on: drop it.
+const argv = process.argv.slice(2);
+const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
+  options: { runs: { type: 'string', default: '31' } },
+});
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs: expected a positive integer');
 
