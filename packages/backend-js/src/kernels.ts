@@ -228,14 +228,34 @@ const NO_MATRIX: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Arr
 /** Stands in for the vector of an absent term (never read: its factor is 0). */
 const NO_TERM = new Float32Array(0);
 
+/** Stores `x` rounded to float32 at `od[o]` and returns `y · 0` of the stored y: 0 when it is finite, NaN if not. */
+function store(od: Float32Array, o: number, x: number): number {
+  const y = Math.fround(x);
+  od[o] = y;
+  return y * 0;
+}
+
+/** {@link store} of four consecutive elements; returns the sum of their `y · 0` (a short chain). */
+function store4(od: Float32Array, o: number, x0: number, x1: number, x2: number, x3: number): number {
+  const y0 = Math.fround(x0);
+  const y1 = Math.fround(x1);
+  const y2 = Math.fround(x2);
+  const y3 = Math.fround(x3);
+  od[o] = y0;
+  od[o + 1] = y1;
+  od[o + 2] = y2;
+  od[o + 3] = y3;
+  return y0 * 0 + y1 * 0 + (y2 * 0 + y3 * 0);
+}
+
 /**
  * `out = a · src + first + second` (each term optional), one pass over the rows. Each row's
  * factors `coef · u[i]` are hoisted; a row whose factors are both 0 (a silent post-synaptic
  * neuron) is only scaled, or only checked when that is the identity in place. Sums in float64,
- * each element rounded to float32 once (`Math.fround`, as the store would) before it is stored.
+ * each element rounded to float32 once when stored (see {@link store}).
  *
  * Returns true when every stored element is finite: `y · 0` is 0 for finite y and NaN otherwise,
- * so four running sums of it (one per unrolled lane, independent chains) stay 0 exactly then.
+ * so their running sum (one add per four elements, see {@link store4}) stays 0 exactly then.
  */
 function outerPass(
   src: Float32Array,
@@ -252,53 +272,44 @@ function outerPass(
   const u1 = first?.u;
   const u2 = second?.u;
   const tail = cols & 3;
-  const fround = Math.fround;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
+  let s = 0;
   for (let i = 0; i < rows; i++) {
     const c1 = u1 ? coef1 * (u1[i] as number) : 0;
     const c2 = u2 ? coef2 * (u2[i] as number) : 0;
     const o0 = i * cols;
     const end = o0 + cols - tail;
-    if (c1 !== 0 || c2 !== 0) {
-      // One active term is taken as the first with a zero second (`+ 0 · v` adds exactly 0).
-      const k1 = c1 !== 0 ? c1 : c2;
-      const w1 = c1 !== 0 ? v1 : v2;
-      const k2 = c1 !== 0 ? c2 : 0;
-      const w2 = k2 !== 0 ? v2 : w1;
+    if (c1 !== 0 && c2 !== 0) {
       let o = o0;
       let j = 0;
       for (; o < end; o += 4, j += 4) {
-        const y0 = fround(a * (src[o] as number) + k1 * (w1[j] as number) + k2 * (w2[j] as number));
-        const y1 = fround(a * (src[o + 1] as number) + k1 * (w1[j + 1] as number) + k2 * (w2[j + 1] as number));
-        const y2 = fround(a * (src[o + 2] as number) + k1 * (w1[j + 2] as number) + k2 * (w2[j + 2] as number));
-        const y3 = fround(a * (src[o + 3] as number) + k1 * (w1[j + 3] as number) + k2 * (w2[j + 3] as number));
-        od[o] = y0;
-        od[o + 1] = y1;
-        od[o + 2] = y2;
-        od[o + 3] = y3;
-        s0 += y0 * 0;
-        s1 += y1 * 0;
-        s2 += y2 * 0;
-        s3 += y3 * 0;
+        const y0 = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+        const y1 = a * (src[o + 1] as number) + c1 * (v1[j + 1] as number) + c2 * (v2[j + 1] as number);
+        const y2 = a * (src[o + 2] as number) + c1 * (v1[j + 2] as number) + c2 * (v2[j + 2] as number);
+        const y3 = a * (src[o + 3] as number) + c1 * (v1[j + 3] as number) + c2 * (v2[j + 3] as number);
+        s += store4(od, o, y0, y1, y2, y3);
       }
-      for (; j < cols; o++, j++) {
-        const y = fround(a * (src[o] as number) + k1 * (w1[j] as number) + k2 * (w2[j] as number));
-        od[o] = y;
-        s0 += y * 0;
+      for (; j < cols; o++, j++)
+        s += store(od, o, a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number));
+    } else if (c1 !== 0 || c2 !== 0) {
+      // Exactly one term is active on this row.
+      const c = c1 !== 0 ? c1 : c2;
+      const v = c1 !== 0 ? v1 : v2;
+      let o = o0;
+      let j = 0;
+      for (; o < end; o += 4, j += 4) {
+        const y0 = a * (src[o] as number) + c * (v[j] as number);
+        const y1 = a * (src[o + 1] as number) + c * (v[j + 1] as number);
+        const y2 = a * (src[o + 2] as number) + c * (v[j + 2] as number);
+        const y3 = a * (src[o + 3] as number) + c * (v[j + 3] as number);
+        s += store4(od, o, y0, y1, y2, y3);
       }
+      for (; j < cols; o++, j++) s += store(od, o, a * (src[o] as number) + c * (v[j] as number));
     } else if (a !== 1 || src !== od) {
-      for (let o = o0; o < o0 + cols; o++) {
-        const y = fround(a * (src[o] as number));
-        od[o] = y;
-        s0 += y * 0;
-      }
+      for (let o = o0; o < o0 + cols; o++) s += store(od, o, a * (src[o] as number));
     } else {
       // The identity in place: nothing to write, only the check.
-      for (let o = o0; o < o0 + cols; o++) s0 += (od[o] as number) * 0;
+      for (let o = o0; o < o0 + cols; o++) s += (od[o] as number) * 0;
     }
   }
-  return s0 + s1 + s2 + s3 === 0;
+  return s === 0;
 }
