@@ -6,6 +6,7 @@
  */
 import {
   type AdamStepOptions,
+  allFinite,
   type Backend,
   type BackendCapabilities,
   BackendError,
@@ -252,7 +253,8 @@ export class GpujsBackend implements Backend {
     this.planes(sources.adamStep, args, [param, m, v], { useClip: clip === undefined ? 0 : 1 });
   }
 
-  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): void {
+  /** The kernel's result comes back to the host, which then scans it for finiteness. */
+  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): boolean {
     const { rows, cols } = w;
     const n = terms.length;
     const coefs = this.f32('coefs', Math.max(1, n));
@@ -265,6 +267,7 @@ export class GpujsBackend implements Backend {
     });
     const args = [this.in(w), alpha, coefs, this.input(u, n, rows), this.input(v, n, cols)];
     this.elementwise(sources.outerUpdate, out, args, { terms: n });
+    return allFinite(out.data);
   }
 
   dispose(): void {

@@ -194,15 +194,18 @@ export class JsBackend implements Backend {
     }
   }
 
-  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): void {
+  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): boolean {
     // Terms are applied two per pass; the first pass also scales w, so the seed's contrastive
     // step (two terms) is a single pass over W. Each element is read before it is written,
-    // so `out` may alias `w`.
+    // so `out` may alias `w`. A non-finite entry stays non-finite through later passes (finite
+    // terms cannot cancel ±∞ or NaN), so the result is finite when every pass says so.
+    let finite = true;
     let t = 0;
     do {
-      outerPass(t === 0 ? w.data : out.data, t === 0 ? alpha : 1, terms[t], terms[t + 1], out);
+      finite = outerPass(t === 0 ? w.data : out.data, t === 0 ? alpha : 1, terms[t], terms[t + 1], out) && finite;
       t += 2;
     } while (t < terms.length);
+    return finite;
   }
 
   dispose(): void {
@@ -225,11 +228,34 @@ const NO_MATRIX: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Arr
 /** Stands in for the vector of an absent term (never read: its factor is 0). */
 const NO_TERM = new Float32Array(0);
 
+/** Stores `x` rounded to float32 at `od[o]` and returns `y · 0` of the stored y: 0 when it is finite, NaN if not. */
+function store(od: Float32Array, o: number, x: number): number {
+  const y = Math.fround(x);
+  od[o] = y;
+  return y * 0;
+}
+
+/** {@link store} of four consecutive elements; returns the sum of their `y · 0` (a short chain). */
+function store4(od: Float32Array, o: number, x0: number, x1: number, x2: number, x3: number): number {
+  const y0 = Math.fround(x0);
+  const y1 = Math.fround(x1);
+  const y2 = Math.fround(x2);
+  const y3 = Math.fround(x3);
+  od[o] = y0;
+  od[o + 1] = y1;
+  od[o + 2] = y2;
+  od[o + 3] = y3;
+  return y0 * 0 + y1 * 0 + (y2 * 0 + y3 * 0);
+}
+
 /**
  * `out = a · src + first + second` (each term optional), one pass over the rows. Each row's
  * factors `coef · u[i]` are hoisted; a row whose factors are both 0 (a silent post-synaptic
- * neuron) is only scaled, or skipped when that is the identity in place. Sums in float64, each
- * element rounded to float32 once when stored.
+ * neuron) is only scaled, or only checked when that is the identity in place. Sums in float64,
+ * each element rounded to float32 once when stored (see {@link store}).
+ *
+ * Returns true when every stored element is finite: `y · 0` is 0 for finite y and NaN otherwise,
+ * so their running sum (one add per four elements, see {@link store4}) stays 0 exactly then.
  */
 function outerPass(
   src: Float32Array,
@@ -237,7 +263,7 @@ function outerPass(
   first: OuterTerm | undefined,
   second: OuterTerm | undefined,
   out: Matrix,
-): void {
+): boolean {
   const { rows, cols, data: od } = out;
   const v1 = first?.v ?? NO_TERM;
   const v2 = second?.v ?? NO_TERM;
@@ -246,6 +272,7 @@ function outerPass(
   const u1 = first?.u;
   const u2 = second?.u;
   const tail = cols & 3;
+  let s = 0;
   for (let i = 0; i < rows; i++) {
     const c1 = u1 ? coef1 * (u1[i] as number) : 0;
     const c2 = u2 ? coef2 * (u2[i] as number) : 0;
@@ -255,12 +282,14 @@ function outerPass(
       let o = o0;
       let j = 0;
       for (; o < end; o += 4, j += 4) {
-        od[o] = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
-        od[o + 1] = a * (src[o + 1] as number) + c1 * (v1[j + 1] as number) + c2 * (v2[j + 1] as number);
-        od[o + 2] = a * (src[o + 2] as number) + c1 * (v1[j + 2] as number) + c2 * (v2[j + 2] as number);
-        od[o + 3] = a * (src[o + 3] as number) + c1 * (v1[j + 3] as number) + c2 * (v2[j + 3] as number);
+        const y0 = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+        const y1 = a * (src[o + 1] as number) + c1 * (v1[j + 1] as number) + c2 * (v2[j + 1] as number);
+        const y2 = a * (src[o + 2] as number) + c1 * (v1[j + 2] as number) + c2 * (v2[j + 2] as number);
+        const y3 = a * (src[o + 3] as number) + c1 * (v1[j + 3] as number) + c2 * (v2[j + 3] as number);
+        s += store4(od, o, y0, y1, y2, y3);
       }
-      for (; j < cols; o++, j++) od[o] = a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number);
+      for (; j < cols; o++, j++)
+        s += store(od, o, a * (src[o] as number) + c1 * (v1[j] as number) + c2 * (v2[j] as number));
     } else if (c1 !== 0 || c2 !== 0) {
       // Exactly one term is active on this row.
       const c = c1 !== 0 ? c1 : c2;
@@ -268,14 +297,19 @@ function outerPass(
       let o = o0;
       let j = 0;
       for (; o < end; o += 4, j += 4) {
-        od[o] = a * (src[o] as number) + c * (v[j] as number);
-        od[o + 1] = a * (src[o + 1] as number) + c * (v[j + 1] as number);
-        od[o + 2] = a * (src[o + 2] as number) + c * (v[j + 2] as number);
-        od[o + 3] = a * (src[o + 3] as number) + c * (v[j + 3] as number);
+        const y0 = a * (src[o] as number) + c * (v[j] as number);
+        const y1 = a * (src[o + 1] as number) + c * (v[j + 1] as number);
+        const y2 = a * (src[o + 2] as number) + c * (v[j + 2] as number);
+        const y3 = a * (src[o + 3] as number) + c * (v[j + 3] as number);
+        s += store4(od, o, y0, y1, y2, y3);
       }
-      for (; j < cols; o++, j++) od[o] = a * (src[o] as number) + c * (v[j] as number);
+      for (; j < cols; o++, j++) s += store(od, o, a * (src[o] as number) + c * (v[j] as number));
     } else if (a !== 1 || src !== od) {
-      for (let o = o0; o < o0 + cols; o++) od[o] = a * (src[o] as number);
+      for (let o = o0; o < o0 + cols; o++) s += store(od, o, a * (src[o] as number));
+    } else {
+      // The identity in place: nothing to write, only the check.
+      for (let o = o0; o < o0 + cols; o++) s += (od[o] as number) * 0;
     }
   }
+  return s === 0;
 }

@@ -600,8 +600,16 @@ export function adamStep(
  * w = alpha · w + Σ_t coef_t · u_t[row] v_t. Terms are 16-byte records at `terms`:
  * { coef: f64, u: u32 (f32 vector of all rows), v: u32 (f32 vector of cols) }. Two terms per pass,
  * so the seed's contrastive step is one pass over each row while it is in cache.
+ *
+ * Returns 1 when every entry of the block is finite afterwards, else 0. The check rides along in
+ * the same pass: `y − y` is +0 for finite y and NaN for NaN or ±∞, so OR-ing its bits into a
+ * register leaves it all-zero exactly when every y was finite (one subtract and one OR per four
+ * entries, hidden behind the memory traffic). A non-finite entry stays non-finite through later
+ * passes, so checking every pass is the same as checking the last.
  */
-export function outerRows(w: usize, row0: i32, rows: i32, cols: i32, alpha: f32, terms: usize, count: i32): void {
+export function outerRows(w: usize, row0: i32, rows: i32, cols: i32, alpha: f32, terms: usize, count: i32): i32 {
+  let bad = i32x4.splat(0);
+  let tail: f32 = 0;
   for (let i = 0; i < rows; i++) {
     const r = w + ((<usize>(i * cols)) << 2);
     let a = alpha;
@@ -635,39 +643,59 @@ export function outerRows(w: usize, row0: i32, rows: i32, cols: i32, alpha: f32,
         for (; j + 4 <= cols; j += 4) {
           const o = (<usize>j) << 2;
           const x = f32x4.mul(v128.load(r + o), va);
-          v128.store(
-            r + o,
-            f32x4.add(f32x4.add(x, f32x4.mul(v128.load(v1 + o), k1)), f32x4.mul(v128.load(v2 + o), k2)),
-          );
+          const y = f32x4.add(f32x4.add(x, f32x4.mul(v128.load(v1 + o), k1)), f32x4.mul(v128.load(v2 + o), k2));
+          v128.store(r + o, y);
+          bad = v128.or(bad, f32x4.sub(y, y));
         }
         for (; j < cols; j++) {
           const o = (<usize>j) << 2;
-          store<f32>(r + o, load<f32>(r + o) * a + c1 * load<f32>(v1 + o) + c2 * load<f32>(v2 + o));
+          const y = load<f32>(r + o) * a + c1 * load<f32>(v1 + o) + c2 * load<f32>(v2 + o);
+          store<f32>(r + o, y);
+          tail += y - y;
         }
       } else if (c1 !== 0) {
         const k1 = f32x4.splat(c1);
         for (; j + 4 <= cols; j += 4) {
           const o = (<usize>j) << 2;
-          v128.store(r + o, f32x4.add(f32x4.mul(v128.load(r + o), va), f32x4.mul(v128.load(v1 + o), k1)));
+          const y = f32x4.add(f32x4.mul(v128.load(r + o), va), f32x4.mul(v128.load(v1 + o), k1));
+          v128.store(r + o, y);
+          bad = v128.or(bad, f32x4.sub(y, y));
         }
         for (; j < cols; j++) {
           const o = (<usize>j) << 2;
-          store<f32>(r + o, load<f32>(r + o) * a + c1 * load<f32>(v1 + o));
+          const y = load<f32>(r + o) * a + c1 * load<f32>(v1 + o);
+          store<f32>(r + o, y);
+          tail += y - y;
         }
       } else if (a !== 1) {
         for (; j + 4 <= cols; j += 4) {
           const o = (<usize>j) << 2;
-          v128.store(r + o, f32x4.mul(v128.load(r + o), va));
+          const y = f32x4.mul(v128.load(r + o), va);
+          v128.store(r + o, y);
+          bad = v128.or(bad, f32x4.sub(y, y));
         }
         for (; j < cols; j++) {
           const o = (<usize>j) << 2;
-          store<f32>(r + o, load<f32>(r + o) * a);
+          const y = load<f32>(r + o) * a;
+          store<f32>(r + o, y);
+          tail += y - y;
+        }
+      } else {
+        // The identity: nothing to write, only the check.
+        for (; j + 4 <= cols; j += 4) {
+          const y = v128.load(r + ((<usize>j) << 2));
+          bad = v128.or(bad, f32x4.sub(y, y));
+        }
+        for (; j < cols; j++) {
+          const y = load<f32>(r + ((<usize>j) << 2));
+          tail += y - y;
         }
       }
       a = 1;
       t += 2;
     } while (t < count);
   }
+  return !v128.any_true(bad) && tail === 0 ? 1 : 0;
 }
 
 /** Where the host may start laying out memory (past the static data). */

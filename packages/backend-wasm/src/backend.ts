@@ -69,11 +69,14 @@ export class WasmBackend implements Backend {
    * @param memory the kernels' memory (shared when there are workers)
    * @param kernels the module instantiated on it
    * @param pool worker threads on the same memory, or undefined for one thread
+   * @param streaming a one-thread backend on a plain memory that runs {@link outerUpdate} for a
+   *   backend with workers (copies to and from a shared memory are slower; that kernel is all copies)
    */
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly kernels: Kernels,
     private readonly pool: WorkerPool | undefined,
+    private readonly streaming?: WasmBackend,
   ) {
     if (kernels.heapBase() > CONTROL_BASE) {
       throw new BackendError(`wasm: the module's static data (${kernels.heapBase()} bytes) overlaps the control words`);
@@ -99,7 +102,7 @@ export class WasmBackend implements Backend {
 
   /** Bytes of memory the kernels use now (it grows on demand, never shrinks). */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
+    return this.memory.buffer.byteLength + (this.streaming?.memoryBytes ?? 0);
   }
 
   private refresh(): void {
@@ -326,9 +329,14 @@ export class WasmBackend implements Backend {
   /**
    * W streams through the memory a block of rows at a time: each block is copied in, updated in
    * place while it is in cache, and copied out, so W and out cross the memory bus once each — the
-   * same traffic as one plain copy of W.
+   * same traffic as one plain copy of W. The kernel reports each block's finiteness from the same
+   * pass (see `outerRows`).
    */
-  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): void {
+  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): boolean {
+    if (this.streaming) {
+      this.live();
+      return this.streaming.outerUpdate(w, alpha, terms, out);
+    }
     this.begin();
     const { rows, cols } = w;
     const count = terms.length;
@@ -351,19 +359,22 @@ export class WasmBackend implements Backend {
     const f32 = this.f32;
     const at = block >>> 2;
     const full = f32.subarray(at, at + blockRows * cols);
+    let finite = 1;
     for (let r0 = 0; r0 < rows; r0 += blockRows) {
       const r = Math.min(blockRows, rows - r0);
       const start = r0 * cols;
       f32.set(w.data.subarray(start, start + r * cols), at);
-      this.kernels.outerRows(block, r0, r, cols, alpha, table, count);
+      finite &= this.kernels.outerRows(block, r0, r, cols, alpha, table, count);
       out.data.set(r === blockRows ? full : f32.subarray(at, at + r * cols), start);
     }
+    return finite === 1;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.pool?.dispose();
+    this.streaming?.dispose();
     // Drop the views so the memory can be collected with the backend.
     this.refreshEmpty();
   }

@@ -34,12 +34,16 @@ export const wasmBackend = Object.freeze({
       }
     }
     const shared = threads > 1;
-    const module = await compileKernels(shared);
     const memory = createMemory(shared, Math.max(INITIAL_PAGES, ARENA_BASE / PAGE));
+    if (!shared) return new WasmBackend(memory, instantiate(await compileKernels(false), memory), undefined);
+    const module = await compileKernels(true);
     const kernels = instantiate(module, memory);
-    const pool = shared
-      ? await WorkerPool.start(threads - 1, module, memory, CONTROL_BASE, descriptor, kernels)
-      : undefined;
-    return new WasmBackend(memory, kernels, pool);
+    const pool = await WorkerPool.start(threads - 1, module, memory, CONTROL_BASE, descriptor, kernels);
+    // Copies into and out of a shared memory are slower (V8 copies it as shared memory, with
+    // relaxed atomics), which shows in outerUpdate, a kernel that is all copying; so a threaded
+    // backend streams W through a plain memory of its own (see WasmBackend.outerUpdate).
+    const plain = createMemory(false, Math.ceil(ARENA_BASE / PAGE));
+    const streaming = new WasmBackend(plain, instantiate(await compileKernels(false), plain), undefined);
+    return new WasmBackend(memory, kernels, pool, streaming);
   },
 }) satisfies BackendProvider<WasmOptions>;

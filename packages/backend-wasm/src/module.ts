@@ -55,7 +55,8 @@ export interface Kernels {
     c2: number,
     clip: number,
   ): void;
-  outerRows(w: number, row0: number, rows: number, cols: number, alpha: number, terms: number, count: number): void;
+  /** 1 when every entry of the block is finite afterwards, else 0. */
+  outerRows(w: number, row0: number, rows: number, cols: number, alpha: number, terms: number, count: number): number;
   heapBase(): number;
 }
 

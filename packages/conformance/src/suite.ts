@@ -417,6 +417,57 @@ export function runConformance<Options>(
           expectClose(w.data, expected, tol);
         }
       });
+
+      it('outerUpdate reports whether its output is finite: NaN or ±Infinity in W (first, middle, last entry), overflow', () => {
+        // 40 × 1000 floats (160 KB) span more than one block of a backend that streams W in blocks.
+        const [rows, cols] = [40, 1000];
+        const size = rows * cols;
+        const w = randomMatrix(rng, rows, cols, -0.1, 0.1);
+        const vector = () => randomVector(rng, cols);
+        const ones = new Float32Array(rows).fill(1);
+        const silent = new Float32Array(rows);
+        const setups: Array<[string, number, OuterTerm[]]> = [
+          [
+            'two active terms',
+            0.999,
+            [
+              { coef: 0.01, u: binaryVector(rng, rows), v: vector() },
+              { coef: -0.01, u: ones, v: vector() },
+            ],
+          ],
+          ['scaling only', 0.999, []],
+          ['the identity (alpha 1, silent terms)', 1, [{ coef: 0.01, u: silent, v: vector() }]],
+        ];
+        const out = { rows, cols, data: new Float32Array(size) };
+        for (const [setup, alpha, terms] of setups) {
+          expect(backend.outerUpdate(w, alpha, terms, out), `${setup}: finite W`).toBe(true);
+          for (const k of [0, (size >> 1) + 1, size - 1]) {
+            for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+              const x = { rows, cols, data: w.data.slice() };
+              x.data[k] = bad;
+              const what = `${setup}: W[${Math.floor(k / cols)}][${k % cols}] = ${bad}`;
+              expect(backend.outerUpdate(x, alpha, terms, out), `${what}, into out`).toBe(false);
+              expect(Number.isFinite(out.data[k] as number), `${what}: out entry`).toBe(false);
+              expect(backend.outerUpdate(x, alpha, terms, x), `${what}, in place`).toBe(false);
+            }
+          }
+        }
+        // Overflow: finite W and terms whose sum leaves float32, at the last entry of a middle row.
+        const big = 3e38;
+        for (const sign of [1, -1]) {
+          const x = { rows, cols, data: w.data.slice() };
+          const k = 20 * cols - 1;
+          x.data[k] = sign * big;
+          const v = new Float32Array(cols);
+          v[cols - 1] = sign * big;
+          const terms = [{ coef: 0.5, u: ones, v }];
+          expect(backend.outerUpdate(x, 1, terms, out), `overflow to ${sign * Number.POSITIVE_INFINITY}`).toBe(false);
+          expect(out.data[k]).toBe(sign * Number.POSITIVE_INFINITY);
+          // Half of it stays in range (1.5e38 + 1.5e38 = 3e38).
+          expect(backend.outerUpdate(x, 0.5, [{ coef: 0.5, u: ones, v }], out), 'near the float32 maximum').toBe(true);
+          expect(backend.outerUpdate(x, 1, terms, x), 'overflow in place').toBe(false);
+        }
+      });
     });
 
     describe('reference vectors: infonce.json (seed algorithm, float64)', () => {
@@ -888,6 +939,38 @@ export function runConformance<Options>(
             ),
           InvalidValueError.isInstance,
           /W\[0\]\[1\].*NaN/,
+        ],
+        [
+          'NaN in a Float32 W (checked in the update pass)',
+          () => rule().positiveUpdate({ rows: 2, cols: 2, data: Float32Array.of(0, 0, 0, Number.NaN) }, [1, 0], [1, 0]),
+          InvalidValueError.isInstance,
+          /^W\[1\]\[1\]: expected a finite number, got NaN$/,
+        ],
+        [
+          '-Infinity in a Float32 W, into a separate out',
+          () => {
+            const W = { rows: 2, cols: 2, data: Float32Array.of(0, Number.NEGATIVE_INFINITY, 0, 0) };
+            const out = { rows: 2, cols: 2, data: new Float32Array(4) };
+            return rule().contrastiveStep(W, [1, 0], [1, 0], [0, 1], [0, 1], { out });
+          },
+          InvalidValueError.isInstance,
+          /^W\[0\]\[1\]: expected a finite number, got -Infinity$/,
+        ],
+        [
+          'Infinity in a Float32 W updated in place',
+          () => {
+            const W = { rows: 2, cols: 2, data: Float32Array.of(0, 0, Number.POSITIVE_INFINITY, 0) };
+            return rule().contrastiveStep(W, [1, 0], [1, 0], [0, 1], [0, 1], { out: W });
+          },
+          InvalidValueError.isInstance,
+          /^W\[1\]\[0\]: expected a finite number.*got Infinity after W was updated in place/,
+        ],
+        [
+          'an update that overflows float32',
+          () =>
+            rule(1, 0).positiveUpdate({ rows: 2, cols: 2, data: Float32Array.of(0, 3e38, 0, 0) }, [0, 2e38], [1, 0]),
+          InvalidValueError.isInstance,
+          /^W\[0\]\[1\]: expected an update that stays finite in float32.*got Infinity: the update of W\[0\]\[1\] = [\d.]+e\+38 overflowed float32/,
         ],
         [
           'a Set instead of a vector',

@@ -20,6 +20,7 @@ const MUTANTS: Record<string, string> = {
   'no-projection': 'reference vectors: infonce_grad.json',
   'no-reset': 'lifStep over several steps',
   'no-bias-correction': 'adamStep over several steps',
+  'claims-finite': 'outerUpdate reports whether its output is finite',
 };
 
 describe('the conformance suite catches broken backends', () => {

@@ -3,7 +3,7 @@
  * on it — which shows the suite asks for nothing beyond the mathematics — and must fail on
  * each deliberately broken variant of it (see mutants/).
  */
-import type { Backend, BackendProvider, Matrix } from '@contraspike/core';
+import { allFinite, type Backend, type BackendProvider, type Matrix } from '@contraspike/core';
 import {
   adamStepOracle,
   gemmOracle,
@@ -56,7 +56,10 @@ export function oracleBackend(): Backend {
       store(m, r.m.values);
       store(v, r.v.values);
     },
-    outerUpdate: (w, alpha, terms, out) => store(out, outerUpdateOracle(w, alpha, terms).values),
+    outerUpdate: (w, alpha, terms, out) => {
+      store(out, outerUpdateOracle(w, alpha, terms).values);
+      return allFinite(out.data);
+    },
     dispose: () => {},
   };
 }

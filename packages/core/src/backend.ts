@@ -6,7 +6,8 @@
  * - Inputs are never written. Outputs go to the `out` argument, which the caller allocates
  *   with the right shape. Where a kernel documents it, `out` may alias an input.
  * - Kernels trust their inputs: shapes, finiteness and option ranges are validated once,
- *   at the public API boundary (see `validate.ts`), never inside a kernel.
+ *   at the public API boundary (see `validate.ts`), never inside a kernel. One exception:
+ *   `outerUpdate` reports whether its output is finite, so W need not be scanned beforehand.
  * - Matrices are row-major `Float32Array`s. Row reductions are written to `Float64Array`s so a
  *   backend that accumulates in float64 loses nothing; a float32 device widens its result.
  */
@@ -154,8 +155,16 @@ export interface Backend {
   /**
    * Fused rank-k update in one pass over `w`: `out = alpha · w + Σ_k coef_k · u_k v_kᵀ`.
    * `out` has the shape of `w` and may alias it (in-place update).
+   *
+   * Returns true when every entry written to `out` is finite (as stored, in float32), false when
+   * any is NaN or ±Infinity. This is the one kernel whose matrix input is not checked at the
+   * boundary: the check is fused into the update's own pass (as PyTorch AMP fuses its inf/NaN
+   * check into unscaling), so a caller can skip a separate read of a large W. With finite `alpha`,
+   * coefficients and vectors (still validated), an entry of `out` is non-finite exactly when the
+   * matching entry of `w` is, or when the update overflows float32. A backend that cannot fuse the
+   * check scans `out` afterwards (core's `allFinite`).
    */
-  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): void;
+  outerUpdate(w: Matrix, alpha: number, terms: readonly OuterTerm[], out: Matrix): boolean;
 
   /** Releases compiled kernels and device memory. The backend must not be used afterwards. */
   dispose(): void;

@@ -16,6 +16,7 @@ import {
   checkOptions,
   checkOut,
   type MatrixInput,
+  nonFiniteUpdate,
   nonNegativeFinite,
   toMatrix,
   toVector,
@@ -66,14 +67,14 @@ export class CSDPRule {
 
   /** Hebbian update from positive (real) data: `W + lr · post preᵀ − decay · W`. */
   positiveUpdate(W: MatrixInput, pre: VectorInput, post: VectorInput, options?: UpdateOptions): Matrix {
-    const w = toMatrix(W, 'W');
+    const w = toWeights(W);
     const pos = phase(w, pre, post, 'pre', 'post');
     return this.apply(w, 1 - this.decay, [{ coef: this.lr, u: pos.post, v: pos.pre }], options);
   }
 
   /** Anti-Hebbian update from negative (corrupted) data: `W − lr · post preᵀ`. */
   negativeUpdate(W: MatrixInput, pre: VectorInput, post: VectorInput, options?: UpdateOptions): Matrix {
-    const w = toMatrix(W, 'W');
+    const w = toWeights(W);
     const neg = phase(w, pre, post, 'pre', 'post');
     return this.apply(w, 1, [{ coef: -this.lr, u: neg.post, v: neg.pre }], options);
   }
@@ -90,7 +91,7 @@ export class CSDPRule {
     negPost: VectorInput,
     options?: UpdateOptions,
   ): Matrix {
-    const w = toMatrix(W, 'W');
+    const w = toWeights(W);
     const pos = phase(w, posPre, posPost, 'posPre', 'posPost');
     const neg = phase(w, negPre, negPost, 'negPre', 'negPost', pos);
     return this.apply(
@@ -121,9 +122,21 @@ export class CSDPRule {
       opts.out === undefined
         ? { rows: w.rows, cols: w.cols, data: new Float32Array(w.rows * w.cols) }
         : checkOut(opts.out, w.rows, w.cols, 'options.out');
-    this.backend.outerUpdate(w, alpha, terms, out);
+    if (!this.backend.outerUpdate(w, alpha, terms, out)) {
+      const error = nonFiniteUpdate(w, out, 'W');
+      if (error) throw error;
+    }
     return out;
   }
+}
+
+/**
+ * W as the updates take it: shape and type checked, but a Float32 W's entries are not scanned —
+ * the update kernel reports a non-finite result in its own pass and {@link CSDPRule} then names
+ * the bad entry (a separate scan would read W once more, as long as the update itself takes).
+ */
+function toWeights(W: MatrixInput): Matrix {
+  return toMatrix(W, 'W', { finite: false });
 }
 
 /** A vector is a 1 × n matrix; a matrix is taken as is. */

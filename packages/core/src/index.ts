@@ -71,6 +71,7 @@ export {
   toRandom,
 } from './spikes.js';
 export {
+  allFinite,
   booleanOption,
   checkOptions,
   integerInRange,

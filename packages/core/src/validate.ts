@@ -50,8 +50,10 @@ function checkedElement(v: unknown, name: string, k: number, cols?: number): num
  * True when every entry of `data` is finite. `x · 0` is (±)0 for finite x and NaN for NaN or ±∞, so
  * four running sums of them stay 0 exactly when all are finite; four independent sums keep the scan
  * about as fast as a copy, which matters for large weight matrices validated on every update.
+ * Backends whose kernels cannot report finiteness in their own pass (see `Backend.outerUpdate`)
+ * scan their output with it.
  */
-function allFinite(data: Float32Array): boolean {
+export function allFinite(data: Float32Array): boolean {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -79,6 +81,44 @@ function assertFinite(data: Float32Array | Float64Array, name: string, cols?: nu
   }
 }
 
+/** Index of the first NaN or ±Infinity in `data`, or −1 when every entry is finite. */
+export function firstNonFinite(data: Float32Array): number {
+  if (allFinite(data)) return -1;
+  return data.findIndex((v) => v - v !== 0);
+}
+
+/**
+ * The error for a fused update `out = f(W, …)` whose kernel reported a non-finite entry in `out`
+ * (see `Backend.outerUpdate`), when W's entries were not checked beforehand (`toMatrix` with
+ * `finite: false`). Every other input was finite, so the first bad entry of `out` is either a bad
+ * entry of W at the same place or an update that overflowed float32. When `out` is a separate
+ * array, W is intact and tells which; when W was updated in place, the message says so.
+ * Undefined when every entry of `out` is in fact finite (nothing to report).
+ */
+export function nonFiniteUpdate(w: Matrix, out: Matrix, name: string): InvalidValueError | undefined {
+  const inPlace = out.data === w.data;
+  if (!inPlace) {
+    const k = firstNonFinite(w.data);
+    if (k >= 0) return nonFinite(at(name, k, w.cols), w.data[k] as number);
+  }
+  const k = firstNonFinite(out.data);
+  if (k < 0) return undefined;
+  const argument = at(name, k, out.cols);
+  const value = describeValue(out.data[k]);
+  if (inPlace) {
+    return new InvalidValueError({
+      argument,
+      expected: 'a finite number (before the update, and after it in float32)',
+      actual: `${value} after ${name} was updated in place (either ${argument} was not finite or the update overflowed float32; ${name} now holds the result)`,
+    });
+  }
+  return new InvalidValueError({
+    argument,
+    expected: `an update that stays finite in float32 (|x| ≤ ${FLOAT32_MAX.toExponential(3)})`,
+    actual: `${value}: the update of ${argument} = ${describeValue(w.data[k])} overflowed float32`,
+  });
+}
+
 function isMatrixObject(value: unknown): value is { rows: unknown; cols: unknown; data: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'rows' in value;
 }
@@ -90,11 +130,24 @@ function checkDimension(value: unknown, argument: string): number {
   return value;
 }
 
+/** Options of {@link toMatrix}. */
+export interface ToMatrixOptions {
+  /** Rows with fewer columns are a ShapeError (guards against empty feature vectors). Default 0. */
+  minCols?: number;
+  /**
+   * Default true: every entry must be finite in float32. `false` skips that scan for a Matrix with
+   * Float32Array data (copied inputs are still checked as they are converted); only for a caller
+   * whose kernel reports non-finite results in its own pass and then throws with
+   * {@link nonFiniteUpdate} — CSDPRule's updates, where the scan would cost as much as the update.
+   */
+  finite?: boolean;
+}
+
 /**
- * Converts and validates a matrix input. `minCols` guards against empty feature vectors.
+ * Converts and validates a matrix input (see {@link ToMatrixOptions}).
  * A Matrix with Float32Array data is used as is (read only); anything else is copied.
  */
-export function toMatrix(value: unknown, name: string, options: { minCols?: number } = {}): Matrix {
+export function toMatrix(value: unknown, name: string, options: ToMatrixOptions = {}): Matrix {
   let m: Matrix;
   if (isMatrixObject(value)) {
     const rows = checkDimension(value.rows, `${name}.rows`);
@@ -116,7 +169,7 @@ export function toMatrix(value: unknown, name: string, options: { minCols?: numb
       });
     }
     const f32 = isFloat32Array(data) ? data : Float32Array.from(data as Float64Array);
-    assertFinite(data as Float32Array | Float64Array, name, cols);
+    if (options.finite !== false || f32 !== data) assertFinite(data as Float32Array | Float64Array, name, cols);
     m = { rows, cols, data: f32 };
   } else if (Array.isArray(value)) {
     m = fromRows(value, name);

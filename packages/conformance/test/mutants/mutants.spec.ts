@@ -58,9 +58,10 @@ runConformance(
   oracleProvider(
     {
       outerUpdate: (w, alpha, terms, out) => {
-        base.outerUpdate(w, alpha, terms, out);
+        const finite = base.outerUpdate(w, alpha, terms, out);
         // Mutates an input vector: the immutability checks must notice.
         for (const t of terms) if (t.u.length > 0) (t.u as Float32Array)[0] = 7;
+        return finite;
       },
     },
     'mutates-inputs',
@@ -97,5 +98,17 @@ runConformance(
       adamStep: (param, grad, m, v, o) => base.adamStep(param, grad, m, v, { ...o, step: Number.POSITIVE_INFINITY }),
     },
     'no-bias-correction',
+  ),
+);
+runConformance(
+  oracleProvider(
+    {
+      // Updates correctly but claims every result is finite (a forgotten fused check).
+      outerUpdate: (w, alpha, terms, out) => {
+        base.outerUpdate(w, alpha, terms, out);
+        return true;
+      },
+    },
+    'claims-finite',
   ),
 );
