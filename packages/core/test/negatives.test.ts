@@ -30,8 +30,18 @@ describe('CSDPNetwork.negatives', () => {
   it('names bad input', () => {
     const net = new CSDPNetwork({ inputSize: 3, hidden: 2 });
     expect(() => net.negatives([[0, 0, 0]])).toThrow(ShapeError);
-    expect(() => net.negatives([[0, 0], [1, 1]])).toThrow(/x: expected 3 columns/);
-    expect(() => net.negatives([[0, 0, 2], [0, 0, 0]])).toThrow(InvalidValueError);
+    expect(() =>
+      net.negatives([
+        [0, 0],
+        [1, 1],
+      ]),
+    ).toThrow(/x: expected 3 columns/);
+    expect(() =>
+      net.negatives([
+        [0, 0, 2],
+        [0, 0, 0],
+      ]),
+    ).toThrow(InvalidValueError);
     expect(() => net.negatives(x, { seed: -1 })).toThrow(/options\.seed/);
     expect(() => net.negatives(x, { sed: 1 } as never)).toThrow(InputTypeError);
   });
