@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 
 /** The operations the suite measures, as named in `--only` and in every output row. */
-export const OPS = ['infonce', 'csdp_step', 'copy', 'csdp_network_step', 'lif_step'] as const;
+export const OPS = ['infonce', 'csdp_step', 'csdp_step_inplace', 'copy', 'csdp_network_step', 'lif_step'] as const;
 export type Op = (typeof OPS)[number];
 
 /** contraspike backends, each in its concrete mode, then the peers. */

@@ -15,9 +15,12 @@ export interface InfonceCase {
   readonly viewB: Matrix;
 }
 
-/** The seed's `CSDPRule.contrastiveStep` on W `(n_post, n_pre)`, and one plain copy of W. */
+/**
+ * The seed's `CSDPRule.contrastiveStep` on W `(n_post, n_pre)` into a separate `out`
+ * (`csdp_step`) or in place (`csdp_step_inplace`, `{ out: W }`), and one plain copy of W.
+ */
 export interface CsdpCase {
-  readonly op: 'csdp_step' | 'copy';
+  readonly op: 'csdp_step' | 'csdp_step_inplace' | 'copy';
   readonly shape: readonly [post: number, pre: number];
   readonly lr: number;
   readonly decay: number;
@@ -146,6 +149,7 @@ export function makeCases(ops: readonly Op[], sizes: Sizes, seed: number): Bench
   for (const [post, pre] of sizes.csdp) {
     const c = csdpCase(rng, post, pre);
     if (want('csdp_step')) cases.push(c);
+    if (want('csdp_step_inplace')) cases.push({ ...c, op: 'csdp_step_inplace' });
     if (want('copy')) cases.push({ ...c, op: 'copy' });
   }
   for (const [b, i, h] of sizes.network) {

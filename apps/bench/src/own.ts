@@ -118,6 +118,16 @@ export function prepareOwn(c: BenchCase, backend: Backend): Prepared | undefined
       const step = () => rule.contrastiveStep(c.W, c.posPre, c.posPost, c.negPre, c.negPost, { out });
       return { run: step, output: () => step().data.slice() };
     }
+    case 'csdp_step_inplace': {
+      // In place on a private copy of W (the case's W stays the shared input of every backend).
+      const rule = new CSDPRule({ lr: c.lr, decay: c.decay, backend });
+      const w = { rows: c.W.rows, cols: c.W.cols, data: c.W.data.slice() };
+      const step = (m: Matrix) => rule.contrastiveStep(m, c.posPre, c.posPost, c.negPre, c.negPost, { out: m });
+      return {
+        run: () => step(w),
+        output: () => step({ rows: c.W.rows, cols: c.W.cols, data: c.W.data.slice() }).data.slice(),
+      };
+    }
     case 'copy':
       return undefined; // not a backend kernel: measured once, as plain memory (see runCopy)
     case 'csdp_network_step': {

@@ -94,7 +94,7 @@ function describe(c: BenchCase): string {
 function heapCases(cases: readonly BenchCase[]): Set<BenchCase> {
   const chosen = new Map<string, BenchCase>();
   for (const c of cases) {
-    if (c.op !== 'infonce' && c.op !== 'csdp_step' && c.op !== 'lif_step') continue;
+    if (c.op !== 'infonce' && c.op !== 'csdp_step' && c.op !== 'csdp_step_inplace' && c.op !== 'lif_step') continue;
     const size = c.shape.reduce((a, b) => a * b, 1);
     const prev = chosen.get(c.op);
     if (!prev || size < prev.shape.reduce((a, b) => a * b, 1)) chosen.set(c.op, c);
@@ -189,7 +189,7 @@ export async function runBench(args: BenchArgs, options: RunOptions = {}): Promi
       const prepared = prepareOwn(c, backend);
       if (!prepared) continue;
       const diff = agree(`${describe(c)} on ${backend.name}`, prepared.output(), reference.get(c) as Float32Array, tol);
-      const floor = c.op === 'csdp_step' ? prepareCopy(c.W) : undefined;
+      const floor = c.op === 'csdp_step' || c.op === 'csdp_step_inplace' ? prepareCopy(c.W) : undefined;
       rows.push(
         await measureRow(
           { op: c.op, shape: c.shape, backend: backend.name, maxAbsDiff: diff },
