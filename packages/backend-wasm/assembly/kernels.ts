@@ -314,86 +314,158 @@ function storeLanes(o: usize, acc: v128, alpha: v128, bt: f32): void {
 }
 
 /**
- * Event-driven out = alpha · a · b + beta · out for a binary a (m × k, 0 or 1) and b (k × n): each
- * row of out sums the rows of b selected by the ones of a's row, 16 columns at a time in registers.
- * The sums run in the same depth blocks and the same order as gemmRows, so the result is bit for bit
- * the dense one. `idx` holds k int32 (the ones of a row).
+ * The ones of each row of op(a), for a binary a (0 or 1) with `rows` × `cols` elements, row-major:
+ * row i of op(a) is row i of a, or column i when `byColumn` (op(a) = aᵀ). Writes, for op(a)'s
+ * `m` rows, offsets[i]..offsets[i + 1] (m + 1 int32) delimiting row i's depths in idx (int32,
+ * ascending).
  */
-export function spikeGemm(
-  a: usize,
-  b: usize,
-  c: usize,
-  idx: usize,
-  m: i32,
-  n: i32,
-  k: i32,
-  alpha: f32,
-  beta: f32,
-): void {
+export function spikeIndex(a: usize, rows: i32, cols: i32, byColumn: bool, offsets: usize, idx: usize): void {
+  if (!byColumn) {
+    let ones = 0;
+    store<i32>(offsets, 0);
+    for (let i = 0; i < rows; i++) {
+      const row = a + ((<usize>(i * cols)) << 2);
+      for (let p = 0; p < cols; p++) {
+        if (load<f32>(row + ((<usize>p) << 2)) !== 0) {
+          store<i32>(idx + ((<usize>ones) << 2), p);
+          ones++;
+        }
+      }
+      store<i32>(offsets + ((<usize>(i + 1)) << 2), ones);
+    }
+    return;
+  }
+  // Column i of a is row i of op(a). First count the ones of each column into offsets[i + 1]…
+  const counts = offsets + 4;
+  for (let i = 0; i < cols; i++) store<i32>(counts + ((<usize>i) << 2), 0);
+  for (let p = 0; p < rows; p++) {
+    const row = a + ((<usize>(p * cols)) << 2);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const o = (<usize>i) << 2;
+      v128.store(counts + o, i32x4.add(v128.load(counts + o), i32x4.trunc_sat_f32x4_s(v128.load(row + o))));
+    }
+    for (; i < cols; i++) {
+      const o = (<usize>i) << 2;
+      store<i32>(counts + o, load<i32>(counts + o) + <i32>load<f32>(row + o));
+    }
+  }
+  // …then make offsets[i + 1] the start of column i (a cursor that ends at the start of i + 1)…
+  let start = 0;
+  store<i32>(offsets, 0);
+  for (let i = 0; i < cols; i++) {
+    const o = counts + ((<usize>i) << 2);
+    const count = load<i32>(o);
+    store<i32>(o, start);
+    start += count;
+  }
+  // …and fill the columns' depths in ascending order, one row of a at a time.
+  for (let p = 0; p < rows; p++) {
+    const row = a + ((<usize>(p * cols)) << 2);
+    for (let i4 = 0; i4 < cols; i4 += 4) {
+      if (i4 + 4 <= cols && !v128.any_true(v128.load(row + ((<usize>i4) << 2)))) continue;
+      const i1 = min(cols, i4 + 4);
+      for (let i = i4; i < i1; i++) {
+        if (load<f32>(row + ((<usize>i) << 2)) !== 0) {
+          const o = counts + ((<usize>i) << 2);
+          const at = load<i32>(o);
+          store<i32>(idx + ((<usize>at) << 2), p);
+          store<i32>(o, at + 1);
+        }
+      }
+    }
+  }
+}
+
+/** Columns of out summed per pass (the running sums, 8 KiB, stay in L1). */
+const NB = 2048;
+
+/** Bytes of scratch a thread needs for spikeRows (its running sums). */
+export function spikeScratchBytes(): i32 {
+  return NB * 4;
+}
+
+/**
+ * Event-driven rows row0..row1 of out = alpha · op(a) · b + beta · out for a binary op(a) given by
+ * its ones (see spikeIndex): row i of out sums the rows of b (k × n, row-major) at row i's ones.
+ * Each element's sum runs over the same depth blocks, in the same order, as gemmRows (whose terms
+ * with a zero of op(a) add nothing), and each block is stored as gemmRows stores it, so the result is
+ * bit for bit the dense one. The descriptor at `desc` (int32/float32 fields at byte offsets): 0
+ * offsets, 4 idx, 16 out, 20 n, 24 k, 28 b, 40 this thread's scratch (spikeScratchBytes), 44 alpha,
+ * 48 beta.
+ */
+export function spikeRows(desc: usize, row0: i32, row1: i32): void {
+  const offsets = <usize>load<u32>(desc, 0);
+  const idx = <usize>load<u32>(desc, 4);
+  const c = <usize>load<u32>(desc, 16);
+  const n = load<i32>(desc, 20);
+  const k = load<i32>(desc, 24);
+  const b = <usize>load<u32>(desc, 28);
+  const acc = <usize>load<u32>(desc, 40);
+  const alpha = load<f32>(desc, 44);
+  const beta = load<f32>(desc, 48);
   const va = f32x4.splat(alpha);
   const rowBytes = (<usize>n) << 2;
-  for (let i = 0; i < m; i++) {
-    const row = a + ((<usize>(i * k)) << 2);
-    let ones = 0;
-    for (let p = 0; p < k; p++) {
-      if (load<f32>(row + ((<usize>p) << 2)) !== 0) {
-        store<i32>(idx + ((<usize>ones) << 2), p);
-        ones++;
-      }
-    }
-    const co = c + ((<usize>(i * n)) << 2);
-    let j = 0;
-    for (; j + 16 <= n; j += 16) {
-      const col = (<usize>j) << 2;
-      let q = 0;
+  for (let i = row0; i < row1; i++) {
+    const first = load<i32>(offsets + ((<usize>i) << 2));
+    const last = load<i32>(offsets + ((<usize>(i + 1)) << 2));
+    const co = c + <usize>i * rowBytes;
+    for (let j0 = 0; j0 < n; j0 += NB) {
+      const nb = min(NB, n - j0);
+      const nb4 = nb & ~3;
+      const col = (<usize>j0) << 2;
+      let q = first;
       for (let p0 = 0; p0 < k; p0 += KC) {
-        let s0 = f32x4.splat(0);
-        let s1 = f32x4.splat(0);
-        let s2 = f32x4.splat(0);
-        let s3 = f32x4.splat(0);
-        for (; q < ones; q++) {
-          const p = load<i32>(idx + ((<usize>q) << 2));
-          if (p >= p0 + KC) break;
-          const br = b + <usize>p * rowBytes + col;
-          s0 = f32x4.add(s0, v128.load(br));
-          s1 = f32x4.add(s1, v128.load(br, 16));
-          s2 = f32x4.add(s2, v128.load(br, 32));
-          s3 = f32x4.add(s3, v128.load(br, 48));
+        let end = q;
+        while (end < last && load<i32>(idx + ((<usize>end) << 2)) < p0 + KC) end++;
+        for (let j = 0; j < nb; j++) store<f32>(acc + ((<usize>j) << 2), 0);
+        // Four rows of b per pass over the sums: ((s + b₁) + b₂) + … is the dense order.
+        for (; q + 4 <= end; q += 4) {
+          const r = idx + ((<usize>q) << 2);
+          const b0 = b + <usize>load<i32>(r) * rowBytes + col;
+          const b1 = b + <usize>load<i32>(r, 4) * rowBytes + col;
+          const b2 = b + <usize>load<i32>(r, 8) * rowBytes + col;
+          const b3 = b + <usize>load<i32>(r, 12) * rowBytes + col;
+          let j = 0;
+          for (; j < nb4; j += 4) {
+            const o = (<usize>j) << 2;
+            let s = f32x4.add(v128.load(acc + o), v128.load(b0 + o));
+            s = f32x4.add(s, v128.load(b1 + o));
+            s = f32x4.add(s, v128.load(b2 + o));
+            v128.store(acc + o, f32x4.add(s, v128.load(b3 + o)));
+          }
+          for (; j < nb; j++) {
+            const o = (<usize>j) << 2;
+            let s = load<f32>(acc + o) + load<f32>(b0 + o);
+            s += load<f32>(b1 + o);
+            s += load<f32>(b2 + o);
+            store<f32>(acc + o, s + load<f32>(b3 + o));
+          }
+        }
+        for (; q < end; q++) {
+          const b0 = b + <usize>load<i32>(idx + ((<usize>q) << 2)) * rowBytes + col;
+          let j = 0;
+          for (; j < nb4; j += 4) {
+            const o = (<usize>j) << 2;
+            v128.store(acc + o, f32x4.add(v128.load(acc + o), v128.load(b0 + o)));
+          }
+          for (; j < nb; j++) {
+            const o = (<usize>j) << 2;
+            store<f32>(acc + o, load<f32>(acc + o) + load<f32>(b0 + o));
+          }
         }
         const bt: f32 = p0 === 0 ? beta : 1;
-        storeLanes(co + col, s0, va, bt);
-        storeLanes(co + col + 16, s1, va, bt);
-        storeLanes(co + col + 32, s2, va, bt);
-        storeLanes(co + col + 48, s3, va, bt);
-      }
-    }
-    for (; j + 4 <= n; j += 4) {
-      const col = (<usize>j) << 2;
-      let q = 0;
-      for (let p0 = 0; p0 < k; p0 += KC) {
-        let s0 = f32x4.splat(0);
-        for (; q < ones; q++) {
-          const p = load<i32>(idx + ((<usize>q) << 2));
-          if (p >= p0 + KC) break;
-          s0 = f32x4.add(s0, v128.load(b + <usize>p * rowBytes + col));
+        let j = 0;
+        for (; j < nb4; j += 4) {
+          const o = (<usize>j) << 2;
+          storeLanes(co + col + o, v128.load(acc + o), va, bt);
         }
-        storeLanes(co + col, s0, va, p0 === 0 ? beta : 1);
-      }
-    }
-    for (; j < n; j++) {
-      const col = (<usize>j) << 2;
-      let q = 0;
-      for (let p0 = 0; p0 < k; p0 += KC) {
-        let s: f32 = 0;
-        for (; q < ones; q++) {
-          const p = load<i32>(idx + ((<usize>q) << 2));
-          if (p >= p0 + KC) break;
-          s += load<f32>(b + <usize>p * rowBytes + col);
+        for (; j < nb; j++) {
+          const o = (<usize>j) << 2;
+          let x = load<f32>(acc + o) * alpha;
+          if (bt !== 0) x = x + load<f32>(co + col + o) * bt;
+          store<f32>(co + col + o, x);
         }
-        const bt: f32 = p0 === 0 ? beta : 1;
-        let x = s * alpha;
-        if (bt !== 0) x = x + load<f32>(co + col) * bt;
-        store<f32>(co + col, x);
       }
     }
   }

@@ -78,7 +78,7 @@ export class WasmBackend implements Backend {
     if (kernels.heapBase() > CONTROL_BASE) {
       throw new BackendError(`wasm: the module's static data (${kernels.heapBase()} bytes) overlaps the control words`);
     }
-    this.scratchBytes = kernels.gemmScratchBytes();
+    this.scratchBytes = Math.max(kernels.gemmScratchBytes(), kernels.spikeScratchBytes());
     this.refresh();
   }
 
@@ -92,7 +92,7 @@ export class WasmBackend implements Backend {
     return this.pool?.workerChunks ?? 0;
   }
 
-  /** Gemms so far that took the event-driven path (a binary, sparse a). */
+  /** Gemms so far that took the event-driven path (a binary, sparse op(a); b not transposed). */
   get eventDrivenGemms(): number {
     return this.spikeGemms;
   }
@@ -167,24 +167,20 @@ export class WasmBackend implements Backend {
     const threads = pool ? this.threads : 1;
     const scratch: number[] = [];
     for (let t = 0; t < threads; t++) scratch.push(this.alloc(this.scratchBytes));
-    const ones = this.alloc(4 * k);
+    const offsets = this.alloc(4 * (m + 1));
+    const idx = this.alloc(4 * Math.floor(SPIKE_DENSITY * aSize));
     this.commit();
     this.put(a.data, pa, aSize);
     this.put(b.data, pb, bSize);
     if (beta !== 0) this.put(out.data, pc, m * n);
-    if (!transA && !transB && k > 0 && this.isSpikes(pa, aSize)) {
-      this.kernels.spikeGemm(pa, pb, pc, ones, m, n, k, alpha, beta);
-      this.spikeGemms++;
-      this.get(pc, out.data, m * n);
-      return;
-    }
+    const ones = !transB && k > 0 ? this.spikes(pa, aSize) : -1;
     pool?.close();
+    // The descriptor of each thread, read by the kernels (see assembly/kernels.ts).
     for (let t = 0; t < threads; t++) {
-      // The descriptor read by gemmRows and packPanels (see assembly/kernels.ts).
       const i = descriptor(t) >>> 2;
       const i32 = this.i32;
-      i32[i] = pa;
-      i32[i + 1] = transA ? 1 : a.cols;
+      i32[i] = ones >= 0 ? offsets : pa;
+      i32[i + 1] = ones >= 0 ? idx : transA ? 1 : a.cols;
       i32[i + 2] = transA ? a.cols : 1;
       i32[i + 3] = packed;
       i32[i + 4] = pc;
@@ -198,7 +194,16 @@ export class WasmBackend implements Backend {
       this.f32[i + 12] = beta;
     }
     const desc = descriptor(0);
-    if (pool) {
+    if (ones >= 0) {
+      // Event-driven: each row of out sums the rows of b selected by the ones of op(a)'s row.
+      this.kernels.spikeIndex(pa, a.rows, a.cols, transA, offsets, idx);
+      if (pool && ones * n >= PARALLEL_WORK) {
+        pool.run(JobKind.Spike, desc, m, Math.max(1, Math.ceil(m / (4 * threads))));
+      } else {
+        this.kernels.spikeRows(desc, 0, m);
+      }
+      this.spikeGemms++;
+    } else if (pool) {
       // Chunks small enough that a thread the OS runs late leaves little for the others to wait on.
       pool.run(JobKind.Pack, desc, panels, Math.max(1, Math.ceil(panels / (4 * threads))));
       pool.run(JobKind.Gemm, desc, m, Math.min(MC, Math.max(MR, Math.ceil(m / (4 * threads) / MR) * MR)));
@@ -209,10 +214,13 @@ export class WasmBackend implements Backend {
     this.get(pc, out.data, m * n);
   }
 
-  /** Whether the `count` floats at `at` are spikes (0 or 1) sparse enough for the event-driven gemm. */
-  private isSpikes(at: number, count: number): boolean {
+  /**
+   * The number of ones among the `count` floats at `at` when they are spikes (0 or 1) sparse enough
+   * for the event-driven gemm, otherwise −1.
+   */
+  private spikes(at: number, count: number): number {
     const ones = this.kernels.countOnes(at, count);
-    return ones >= 0 && ones <= SPIKE_DENSITY * count;
+    return ones >= 0 && ones <= SPIKE_DENSITY * count ? ones : -1;
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {
