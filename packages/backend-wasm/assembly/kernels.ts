@@ -289,13 +289,17 @@ export function countOnes(a: usize, count: i32): i32 {
   let ones = i32x4.splat(0);
   let bad = i32x4.splat(0);
   let k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const x = v128.load(a + ((<usize>k) << 2));
-    const isOne = f32x4.eq(x, one);
-    bad = v128.or(bad, v128.not(v128.or(isOne, f32x4.eq(x, zero))));
-    ones = i32x4.sub(ones, isOne); // a true lane is −1
+  while (k + 4 <= count) {
+    // Blocks of 256 floats, so a matrix that is not binary is rejected after its first block.
+    const end = min(count & ~3, k + 256);
+    for (; k < end; k += 4) {
+      const x = v128.load(a + ((<usize>k) << 2));
+      const isOne = f32x4.eq(x, one);
+      bad = v128.or(bad, v128.not(v128.or(isOne, f32x4.eq(x, zero))));
+      ones = i32x4.sub(ones, isOne); // a true lane is −1
+    }
+    if (v128.any_true(bad)) return -1;
   }
-  if (v128.any_true(bad)) return -1;
   let total = i32x4.extract_lane(ones, 0) + i32x4.extract_lane(ones, 1);
   total += i32x4.extract_lane(ones, 2) + i32x4.extract_lane(ones, 3);
   for (; k < count; k++) {
@@ -390,9 +394,11 @@ export function spikeScratchBytes(): i32 {
  * its ones (see spikeIndex): row i of out sums the rows of b (k × n, row-major) at row i's ones.
  * Each element's sum runs over the same depth blocks, in the same order, as gemmRows (whose terms
  * with a zero of op(a) add nothing), and each block is stored as gemmRows stores it, so the result is
- * bit for bit the dense one. The descriptor at `desc` (int32/float32 fields at byte offsets): 0
- * offsets, 4 idx, 16 out, 20 n, 24 k, 28 b, 40 this thread's scratch (spikeScratchBytes), 44 alpha,
- * 48 beta.
+ * bit for bit the dense one. When b is binary too and given by its ones (bOffsets ≠ 0, see
+ * spikeIndex), each selected row adds 1 at its ones instead: the block sums are whole numbers, exact
+ * in any order, so again the dense ones. The descriptor at `desc` (int32/float32 fields at byte
+ * offsets): 0 offsets, 4 idx, 16 out, 20 n, 24 k, 28 b, 40 this thread's scratch
+ * (spikeScratchBytes), 44 alpha, 48 beta, 52 bOffsets (or 0), 56 bIdx.
  */
 export function spikeRows(desc: usize, row0: i32, row1: i32): void {
   const offsets = <usize>load<u32>(desc, 0);
@@ -404,6 +410,8 @@ export function spikeRows(desc: usize, row0: i32, row1: i32): void {
   const acc = <usize>load<u32>(desc, 40);
   const alpha = load<f32>(desc, 44);
   const beta = load<f32>(desc, 48);
+  const bOffsets = <usize>load<u32>(desc, 52);
+  const bIdx = <usize>load<u32>(desc, 56);
   const va = f32x4.splat(alpha);
   const rowBytes = (<usize>n) << 2;
   for (let i = row0; i < row1; i++) {
@@ -418,7 +426,20 @@ export function spikeRows(desc: usize, row0: i32, row1: i32): void {
       for (let p0 = 0; p0 < k; p0 += KC) {
         let end = q;
         while (end < last && load<i32>(idx + ((<usize>end) << 2)) < p0 + KC) end++;
-        for (let j = 0; j < nb; j++) store<f32>(acc + ((<usize>j) << 2), 0);
+        memory.fill(acc, 0, (<usize>nb) << 2);
+        if (bOffsets !== 0) {
+          for (; q < end; q++) {
+            const p = load<i32>(idx + ((<usize>q) << 2));
+            const r1 = load<i32>(bOffsets + ((<usize>(p + 1)) << 2));
+            for (let r = load<i32>(bOffsets + ((<usize>p) << 2)); r < r1; r++) {
+              const j = load<i32>(bIdx + ((<usize>r) << 2)) - j0;
+              if (<u32>j < <u32>nb) {
+                const o = acc + ((<usize>j) << 2);
+                store<f32>(o, load<f32>(o) + 1);
+              }
+            }
+          }
+        }
         // Four rows of b per pass over the sums: ((s + b₁) + b₂) + … is the dense order.
         for (; q + 4 <= end; q += 4) {
           const r = idx + ((<usize>q) << 2);

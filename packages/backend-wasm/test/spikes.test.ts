@@ -59,6 +59,29 @@ for (const threads of [1, 2]) {
       }
     });
 
+    it.each([
+      [40, 1000, 1500, 0.13, 0.003],
+      [9, 300, 2100, 0.1, 0.03],
+      [5, 260, 7, 0.15, 0],
+    ])(
+      'spikes %i×%i · spikes %i columns, densities %d and %d: scattered, identical to the dense product',
+      (m, k, n, pa, pb) => {
+        const a = spikes(rng, k, m, pa);
+        const b = spikes(rng, k, n, pb);
+        const c = random(rng, m, n);
+        const bT = transpose(b);
+        for (const o of [{}, { alpha: -0.001 }, { alpha: 0.3, beta: 0.7 }, { alpha: -0.001, beta: 1 }]) {
+          const dense = { rows: m, cols: n, data: c.data.slice() };
+          const sparse = { rows: m, cols: n, data: c.data.slice() };
+          backend.gemm(a, bT, dense, { ...o, transA: true, transB: true });
+          const scattered = backend.scatteredGemms;
+          backend.gemm(a, b, sparse, { ...o, transA: true });
+          expect(backend.scatteredGemms).toBe(scattered + 1);
+          expect(bits(sparse.data), JSON.stringify(o)).toEqual(bits(dense.data));
+        }
+      },
+    );
+
     it('a dense or non-binary a takes the dense path and is still right', () => {
       const b = random(rng, 40, 12);
       for (const a of [
