@@ -50,8 +50,8 @@ const PARALLEL_WORK = 1 << 21;
 /** A binary a with at most this fraction of ones takes the event-driven gemm (sum the rows of b it selects). */
 const SPIKE_DENSITY = 0.2;
 /**
- * When such a gemm's b is binary too with at most this fraction of ones, each selected row of b adds
- * 1 at its ones (a scalar scatter) instead of being added whole (f32x4 over every column).
+ * When such a gemm's b has at most this fraction of nonzeros, each selected row of b adds only its
+ * nonzeros (a scalar scatter) instead of being added whole (f32x4 over every column).
  */
 const SCATTER_DENSITY = 1 / 32;
 /** Bytes of W that outerUpdate streams through the memory at a time (L2-resident). */
@@ -103,7 +103,7 @@ export class WasmBackend implements Backend {
     return this.spikeGemms;
   }
 
-  /** Event-driven gemms so far whose b was binary and sparse too (each selected row scattered). */
+  /** Event-driven gemms so far whose b was sparse too (each selected row's nonzeros scattered). */
   get scatteredGemms(): number {
     return this.scatterGemms;
   }
@@ -186,8 +186,8 @@ export class WasmBackend implements Backend {
     this.put(a.data, pa, aSize);
     this.put(b.data, pb, bSize);
     if (beta !== 0) this.put(out.data, pc, m * n);
-    const ones = !transB && k > 0 ? this.spikes(pa, aSize, SPIKE_DENSITY) : -1;
-    const scatter = ones >= 0 && this.spikes(pb, bSize, SCATTER_DENSITY) >= 0;
+    const ones = !transB && k > 0 ? this.spikes(pa, aSize) : -1;
+    const scatter = ones >= 0 && this.kernels.countNonzeros(pb, bSize, Math.floor(SCATTER_DENSITY * bSize)) >= 0;
     pool?.close();
     // The descriptor of each thread, read by the kernels (see assembly/kernels.ts).
     for (let t = 0; t < threads; t++) {
@@ -235,12 +235,12 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * The number of ones among the `count` floats at `at` when they are spikes (0 or 1) with at most
-   * the fraction `density` of ones, otherwise −1.
+   * The number of ones among the `count` floats at `at` when they are spikes (0 or 1) sparse enough
+   * for the event-driven gemm, otherwise −1.
    */
-  private spikes(at: number, count: number, density: number): number {
+  private spikes(at: number, count: number): number {
     const ones = this.kernels.countOnes(at, count);
-    return ones >= 0 && ones <= density * count ? ones : -1;
+    return ones >= 0 && ones <= SPIKE_DENSITY * count ? ones : -1;
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {

@@ -11,6 +11,7 @@ export interface Kernels {
   packPanels(desc: number, q0: number, q1: number): void;
   gemmRows(desc: number, row0: number, row1: number): void;
   countOnes(a: number, count: number): number;
+  countNonzeros(x: number, count: number, limit: number): number;
   spikeIndex(a: number, rows: number, cols: number, byColumn: boolean, offsets: number, idx: number): void;
   spikeScratchBytes(): number;
   spikeRows(desc: number, row0: number, row1: number): void;

@@ -63,11 +63,15 @@ for (const threads of [1, 2]) {
       [40, 1000, 1500, 0.13, 0.003],
       [9, 300, 2100, 0.1, 0.03],
       [5, 260, 7, 0.15, 0],
+      [40, 1000, 1500, 0.13, -0.02],
+      [9, 300, 2100, 0.1, -0.03],
     ])(
-      'spikes %i×%i · spikes %i columns, densities %d and %d: scattered, identical to the dense product',
+      'spikes %i×%i · sparse b %i columns, densities %d and %d (< 0: not binary): scattered, identical to the dense product',
       (m, k, n, pa, pb) => {
         const a = spikes(rng, k, m, pa);
-        const b = spikes(rng, k, n, pb);
+        const b = spikes(rng, k, n, Math.abs(pb));
+        // Nonzeros of both signs and signed zeros, which the scatter skips where the dense sums add them.
+        if (pb < 0) b.data.forEach((x, q) => (b.data[q] = x ? rng.next() * 2 - 1 : rng.next() < 0.5 ? 0 : -0));
         const c = random(rng, m, n);
         const bT = transpose(b);
         for (const o of [{}, { alpha: -0.001 }, { alpha: 0.3, beta: 0.7 }, { alpha: -0.001, beta: 1 }]) {
