@@ -1,37 +1,17 @@
 /**
- * node packages/backend-wasm/bench/csdp-step.mjs [batch hidden steps reps threads]
+ * pnpm --filter @contraspike/backend-wasm bench:step [-- batch hidden steps runs threads]
  *
  * Where one CSDPNetwork training step on wasm spends its time, kernel by kernel (gemm by shape and
  * options): 784 inputs, default batch 500 positives + 500 negatives, 1500 hidden (the shapes of
  * `pnpm bench:learn`), input activity ≈ 13 % (MNIST's mean intensity). Needs `pnpm build` first.
  */
 import { CSDPNetwork, Random } from '@contraspike/core';
+// The per-kernel timer of backend-js's step benchmark (one truth for both).
+import { timed } from '../../backend-js/bench/timed.mjs';
 import { wasmBackend } from '../dist/index.js';
 
 const [batch = 500, hidden = 1500, steps = 4, reps = 3, threads = 2] = process.argv.slice(2).map(Number);
 const inputSize = 784;
-
-/** Wraps a backend, adding up the time spent in each kernel (gemm by shape and options). */
-function timed(backend) {
-  const totals = new Map();
-  const proxy = new Proxy(backend, {
-    get(target, key) {
-      const value = target[key];
-      if (typeof value !== 'function') return value;
-      return (...args) => {
-        const started = performance.now();
-        const result = value.apply(target, args);
-        const o = key === 'gemm' ? (args[3] ?? {}) : undefined;
-        const label = o
-          ? `gemm ${args[0].rows}×${args[0].cols}${o.transA ? 'ᵀ' : ''} · ${args[1].rows}×${args[1].cols}${o.beta ? ' (+out)' : ''}`
-          : String(key);
-        totals.set(label, (totals.get(label) ?? 0) + performance.now() - started);
-        return result;
-      };
-    },
-  });
-  return { proxy, totals };
-}
 
 const rng = new Random(1);
 const x = { rows: batch, cols: inputSize, data: new Float32Array(batch * inputSize) };
