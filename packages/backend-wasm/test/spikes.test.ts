@@ -71,7 +71,10 @@ for (const threads of [1, 2]) {
         const a = spikes(rng, k, m, pa);
         const b = spikes(rng, k, n, Math.abs(pb));
         // Nonzeros of both signs and signed zeros, which the scatter skips where the dense sums add them.
-        if (pb < 0) b.data.forEach((x, q) => (b.data[q] = x ? rng.next() * 2 - 1 : rng.next() < 0.5 ? 0 : -0));
+        if (pb < 0) {
+          for (let q = 0; q < b.data.length; q++)
+            b.data[q] = b.data[q] ? rng.next() * 2 - 1 : rng.next() < 0.5 ? 0 : -0;
+        }
         const c = random(rng, m, n);
         const bT = transpose(b);
         for (const o of [{}, { alpha: -0.001 }, { alpha: 0.3, beta: 0.7 }, { alpha: -0.001, beta: 1 }]) {
