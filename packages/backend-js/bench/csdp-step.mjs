@@ -8,31 +8,10 @@
  */
 import { CSDPNetwork, Random } from '@contraspike/core';
 import { jsBackend } from '../dist/index.js';
+import { timed } from './timed.mjs';
 
 const [batch = 256, hidden = 1024, steps = 2, reps = 5] = process.argv.slice(2).map(Number);
 const inputSize = 784;
-
-/** Wraps a backend, adding up the time spent in each kernel (gemm by shape and options). */
-function timed(backend) {
-  const totals = new Map();
-  const proxy = new Proxy(backend, {
-    get(target, key) {
-      const value = target[key];
-      if (typeof value !== 'function') return value;
-      return (...args) => {
-        const started = performance.now();
-        const result = value.apply(target, args);
-        const o = key === 'gemm' ? (args[3] ?? {}) : undefined;
-        const label = o
-          ? `gemm ${args[0].rows}×${args[0].cols}${o.transA ? 'ᵀ' : ''} · ${args[1].rows}×${args[1].cols}${o.beta ? ' (+out)' : ''}`
-          : String(key);
-        totals.set(label, (totals.get(label) ?? 0) + performance.now() - started);
-        return result;
-      };
-    },
-  });
-  return { proxy, totals };
-}
 
 const rng = new Random(1);
 const x = { rows: batch, cols: inputSize, data: new Float32Array(batch * inputSize) };

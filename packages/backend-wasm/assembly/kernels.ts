@@ -289,13 +289,17 @@ export function countOnes(a: usize, count: i32): i32 {
   let ones = i32x4.splat(0);
   let bad = i32x4.splat(0);
   let k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const x = v128.load(a + ((<usize>k) << 2));
-    const isOne = f32x4.eq(x, one);
-    bad = v128.or(bad, v128.not(v128.or(isOne, f32x4.eq(x, zero))));
-    ones = i32x4.sub(ones, isOne); // a true lane is −1
+  while (k + 4 <= count) {
+    // Blocks of 256 floats, so a matrix that is not binary is rejected after its first block.
+    const end = min(count & ~3, k + 256);
+    for (; k < end; k += 4) {
+      const x = v128.load(a + ((<usize>k) << 2));
+      const isOne = f32x4.eq(x, one);
+      bad = v128.or(bad, v128.not(v128.or(isOne, f32x4.eq(x, zero))));
+      ones = i32x4.sub(ones, isOne); // a true lane is −1
+    }
+    if (v128.any_true(bad)) return -1;
   }
-  if (v128.any_true(bad)) return -1;
   let total = i32x4.extract_lane(ones, 0) + i32x4.extract_lane(ones, 1);
   total += i32x4.extract_lane(ones, 2) + i32x4.extract_lane(ones, 3);
   for (; k < count; k++) {
@@ -306,6 +310,23 @@ export function countOnes(a: usize, count: i32): i32 {
   return total;
 }
 
+/** The number of nonzeros among `count` floats at x, or −1 as soon as there are more than `limit`. */
+export function countNonzeros(x: usize, count: i32, limit: i32): i32 {
+  const zero = f32x4.splat(0);
+  let total = 0;
+  let k = 0;
+  while (k + 4 <= count) {
+    const end = min(count & ~3, k + 256);
+    let nonzero = i32x4.splat(0);
+    for (; k < end; k += 4) nonzero = i32x4.sub(nonzero, f32x4.ne(v128.load(x + ((<usize>k) << 2)), zero));
+    total += i32x4.extract_lane(nonzero, 0) + i32x4.extract_lane(nonzero, 1);
+    total += i32x4.extract_lane(nonzero, 2) + i32x4.extract_lane(nonzero, 3);
+    if (total > limit) return -1;
+  }
+  for (; k < count; k++) if (load<f32>(x + ((<usize>k) << 2)) !== 0) total++;
+  return total > limit ? -1 : total;
+}
+
 /** out = alpha·acc + bt·out on 4 lanes, as storeRow does (bt = 0 ignores out). */
 function storeLanes(o: usize, acc: v128, alpha: v128, bt: f32): void {
   let x = f32x4.mul(acc, alpha);
@@ -314,86 +335,176 @@ function storeLanes(o: usize, acc: v128, alpha: v128, bt: f32): void {
 }
 
 /**
- * Event-driven out = alpha · a · b + beta · out for a binary a (m × k, 0 or 1) and b (k × n): each
- * row of out sums the rows of b selected by the ones of a's row, 16 columns at a time in registers.
- * The sums run in the same depth blocks and the same order as gemmRows, so the result is bit for bit
- * the dense one. `idx` holds k int32 (the ones of a row).
+ * The nonzeros of each row of op(a), for a with `rows` × `cols` elements, row-major: row i of op(a)
+ * is row i of a, or column i when `byColumn` (op(a) = aᵀ; a must then be binary, 0 or 1). Writes,
+ * for op(a)'s m rows, offsets[i]..offsets[i + 1] (m + 1 int32) delimiting row i's columns in idx
+ * (int32, ascending).
  */
-export function spikeGemm(
-  a: usize,
-  b: usize,
-  c: usize,
-  idx: usize,
-  m: i32,
-  n: i32,
-  k: i32,
-  alpha: f32,
-  beta: f32,
-): void {
+export function spikeIndex(a: usize, rows: i32, cols: i32, byColumn: bool, offsets: usize, idx: usize): void {
+  if (!byColumn) {
+    let ones = 0;
+    store<i32>(offsets, 0);
+    for (let i = 0; i < rows; i++) {
+      const row = a + ((<usize>(i * cols)) << 2);
+      for (let p = 0; p < cols; p++) {
+        if (load<f32>(row + ((<usize>p) << 2)) !== 0) {
+          store<i32>(idx + ((<usize>ones) << 2), p);
+          ones++;
+        }
+      }
+      store<i32>(offsets + ((<usize>(i + 1)) << 2), ones);
+    }
+    return;
+  }
+  // Column i of a is row i of op(a). First count the ones of each column into offsets[i + 1]…
+  const counts = offsets + 4;
+  for (let i = 0; i < cols; i++) store<i32>(counts + ((<usize>i) << 2), 0);
+  for (let p = 0; p < rows; p++) {
+    const row = a + ((<usize>(p * cols)) << 2);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const o = (<usize>i) << 2;
+      v128.store(counts + o, i32x4.add(v128.load(counts + o), i32x4.trunc_sat_f32x4_s(v128.load(row + o))));
+    }
+    for (; i < cols; i++) {
+      const o = (<usize>i) << 2;
+      store<i32>(counts + o, load<i32>(counts + o) + <i32>load<f32>(row + o));
+    }
+  }
+  // …then make offsets[i + 1] the start of column i (a cursor that ends at the start of i + 1)…
+  let start = 0;
+  store<i32>(offsets, 0);
+  for (let i = 0; i < cols; i++) {
+    const o = counts + ((<usize>i) << 2);
+    const count = load<i32>(o);
+    store<i32>(o, start);
+    start += count;
+  }
+  // …and fill the columns' depths in ascending order, one row of a at a time.
+  for (let p = 0; p < rows; p++) {
+    const row = a + ((<usize>(p * cols)) << 2);
+    for (let i4 = 0; i4 < cols; i4 += 4) {
+      if (i4 + 4 <= cols && !v128.any_true(v128.load(row + ((<usize>i4) << 2)))) continue;
+      const i1 = min(cols, i4 + 4);
+      for (let i = i4; i < i1; i++) {
+        if (load<f32>(row + ((<usize>i) << 2)) !== 0) {
+          const o = counts + ((<usize>i) << 2);
+          const at = load<i32>(o);
+          store<i32>(idx + ((<usize>at) << 2), p);
+          store<i32>(o, at + 1);
+        }
+      }
+    }
+  }
+}
+
+/** Columns of out summed per pass (the running sums, 8 KiB, stay in L1). */
+const NB = 2048;
+
+/** Bytes of scratch a thread needs for spikeRows (its running sums). */
+export function spikeScratchBytes(): i32 {
+  return NB * 4;
+}
+
+/**
+ * Event-driven rows row0..row1 of out = alpha · op(a) · b + beta · out for a binary op(a) given by
+ * its ones (see spikeIndex): row i of out sums the rows of b (k × n, row-major) at row i's ones.
+ * Each element's sum runs over the same depth blocks, in the same order, as gemmRows (whose terms
+ * with a zero of op(a) add nothing), and each block is stored as gemmRows stores it, so the result is
+ * bit for bit the dense one. When b is sparse too and given by its nonzeros (bOffsets ≠ 0, see
+ * spikeIndex), each selected row adds only its nonzeros: every sum still takes its terms in the
+ * dense order, and the zeros skipped change nothing (a sum that starts at +0 never becomes −0, and
+ * adding ±0 to anything else leaves it as it is), so again the dense result. The descriptor at `desc` (int32/float32 fields at byte
+ * offsets): 0 offsets, 4 idx, 16 out, 20 n, 24 k, 28 b, 40 this thread's scratch
+ * (spikeScratchBytes), 44 alpha, 48 beta, 52 bOffsets (or 0), 56 bIdx.
+ */
+export function spikeRows(desc: usize, row0: i32, row1: i32): void {
+  const offsets = <usize>load<u32>(desc, 0);
+  const idx = <usize>load<u32>(desc, 4);
+  const c = <usize>load<u32>(desc, 16);
+  const n = load<i32>(desc, 20);
+  const k = load<i32>(desc, 24);
+  const b = <usize>load<u32>(desc, 28);
+  const acc = <usize>load<u32>(desc, 40);
+  const alpha = load<f32>(desc, 44);
+  const beta = load<f32>(desc, 48);
+  const bOffsets = <usize>load<u32>(desc, 52);
+  const bIdx = <usize>load<u32>(desc, 56);
   const va = f32x4.splat(alpha);
   const rowBytes = (<usize>n) << 2;
-  for (let i = 0; i < m; i++) {
-    const row = a + ((<usize>(i * k)) << 2);
-    let ones = 0;
-    for (let p = 0; p < k; p++) {
-      if (load<f32>(row + ((<usize>p) << 2)) !== 0) {
-        store<i32>(idx + ((<usize>ones) << 2), p);
-        ones++;
-      }
-    }
-    const co = c + ((<usize>(i * n)) << 2);
-    let j = 0;
-    for (; j + 16 <= n; j += 16) {
-      const col = (<usize>j) << 2;
-      let q = 0;
+  for (let i = row0; i < row1; i++) {
+    const first = load<i32>(offsets + ((<usize>i) << 2));
+    const last = load<i32>(offsets + ((<usize>(i + 1)) << 2));
+    const co = c + <usize>i * rowBytes;
+    for (let j0 = 0; j0 < n; j0 += NB) {
+      const nb = min(NB, n - j0);
+      const nb4 = nb & ~3;
+      const col = (<usize>j0) << 2;
+      let q = first;
       for (let p0 = 0; p0 < k; p0 += KC) {
-        let s0 = f32x4.splat(0);
-        let s1 = f32x4.splat(0);
-        let s2 = f32x4.splat(0);
-        let s3 = f32x4.splat(0);
-        for (; q < ones; q++) {
-          const p = load<i32>(idx + ((<usize>q) << 2));
-          if (p >= p0 + KC) break;
-          const br = b + <usize>p * rowBytes + col;
-          s0 = f32x4.add(s0, v128.load(br));
-          s1 = f32x4.add(s1, v128.load(br, 16));
-          s2 = f32x4.add(s2, v128.load(br, 32));
-          s3 = f32x4.add(s3, v128.load(br, 48));
+        let end = q;
+        while (end < last && load<i32>(idx + ((<usize>end) << 2)) < p0 + KC) end++;
+        memory.fill(acc, 0, (<usize>nb) << 2);
+        if (bOffsets !== 0) {
+          for (; q < end; q++) {
+            const p = load<i32>(idx + ((<usize>q) << 2));
+            const r1 = load<i32>(bOffsets + ((<usize>(p + 1)) << 2));
+            for (let r = load<i32>(bOffsets + ((<usize>p) << 2)); r < r1; r++) {
+              const j = load<i32>(bIdx + ((<usize>r) << 2)) - j0;
+              if (<u32>j < <u32>nb) {
+                const o = acc + ((<usize>j) << 2);
+                store<f32>(o, load<f32>(o) + load<f32>(b + <usize>p * rowBytes + col + ((<usize>j) << 2)));
+              }
+            }
+          }
+        }
+        // Four rows of b per pass over the sums: ((s + b₁) + b₂) + … is the dense order.
+        for (; q + 4 <= end; q += 4) {
+          const r = idx + ((<usize>q) << 2);
+          const b0 = b + <usize>load<i32>(r) * rowBytes + col;
+          const b1 = b + <usize>load<i32>(r, 4) * rowBytes + col;
+          const b2 = b + <usize>load<i32>(r, 8) * rowBytes + col;
+          const b3 = b + <usize>load<i32>(r, 12) * rowBytes + col;
+          let j = 0;
+          for (; j < nb4; j += 4) {
+            const o = (<usize>j) << 2;
+            let s = f32x4.add(v128.load(acc + o), v128.load(b0 + o));
+            s = f32x4.add(s, v128.load(b1 + o));
+            s = f32x4.add(s, v128.load(b2 + o));
+            v128.store(acc + o, f32x4.add(s, v128.load(b3 + o)));
+          }
+          for (; j < nb; j++) {
+            const o = (<usize>j) << 2;
+            let s = load<f32>(acc + o) + load<f32>(b0 + o);
+            s += load<f32>(b1 + o);
+            s += load<f32>(b2 + o);
+            store<f32>(acc + o, s + load<f32>(b3 + o));
+          }
+        }
+        for (; q < end; q++) {
+          const b0 = b + <usize>load<i32>(idx + ((<usize>q) << 2)) * rowBytes + col;
+          let j = 0;
+          for (; j < nb4; j += 4) {
+            const o = (<usize>j) << 2;
+            v128.store(acc + o, f32x4.add(v128.load(acc + o), v128.load(b0 + o)));
+          }
+          for (; j < nb; j++) {
+            const o = (<usize>j) << 2;
+            store<f32>(acc + o, load<f32>(acc + o) + load<f32>(b0 + o));
+          }
         }
         const bt: f32 = p0 === 0 ? beta : 1;
-        storeLanes(co + col, s0, va, bt);
-        storeLanes(co + col + 16, s1, va, bt);
-        storeLanes(co + col + 32, s2, va, bt);
-        storeLanes(co + col + 48, s3, va, bt);
-      }
-    }
-    for (; j + 4 <= n; j += 4) {
-      const col = (<usize>j) << 2;
-      let q = 0;
-      for (let p0 = 0; p0 < k; p0 += KC) {
-        let s0 = f32x4.splat(0);
-        for (; q < ones; q++) {
-          const p = load<i32>(idx + ((<usize>q) << 2));
-          if (p >= p0 + KC) break;
-          s0 = f32x4.add(s0, v128.load(b + <usize>p * rowBytes + col));
+        let j = 0;
+        for (; j < nb4; j += 4) {
+          const o = (<usize>j) << 2;
+          storeLanes(co + col + o, v128.load(acc + o), va, bt);
         }
-        storeLanes(co + col, s0, va, p0 === 0 ? beta : 1);
-      }
-    }
-    for (; j < n; j++) {
-      const col = (<usize>j) << 2;
-      let q = 0;
-      for (let p0 = 0; p0 < k; p0 += KC) {
-        let s: f32 = 0;
-        for (; q < ones; q++) {
-          const p = load<i32>(idx + ((<usize>q) << 2));
-          if (p >= p0 + KC) break;
-          s += load<f32>(b + <usize>p * rowBytes + col);
+        for (; j < nb; j++) {
+          const o = (<usize>j) << 2;
+          let x = load<f32>(acc + o) * alpha;
+          if (bt !== 0) x = x + load<f32>(co + col + o) * bt;
+          store<f32>(co + col + o, x);
         }
-        const bt: f32 = p0 === 0 ? beta : 1;
-        let x = s * alpha;
-        if (bt !== 0) x = x + load<f32>(co + col) * bt;
-        store<f32>(co + col, x);
       }
     }
   }
@@ -525,7 +636,21 @@ export function rowNormalizeBackward(xHat: usize, grad: usize, rows: i32, cols: 
 // ---------------------------------------------------------------------------------------------
 // Element-wise state updates (float64 arithmetic per element, as backend-js, so results agree)
 
-/** One LIF step in place; counts = 0 when there are none. */
+/** Four f32 lanes from two f64x2 (lo → lanes 0, 1; hi → lanes 2, 3), each rounded once. */
+function demote4(lo: v128, hi: v128): v128 {
+  return v128.shuffle<i64>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
+}
+
+/** Lanes 2, 3 of an f32x4 as f64x2. */
+function promoteHigh(x: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<i64>(x, x, 1, 1));
+}
+
+/**
+ * One LIF step in place; counts = 0 when there are none. Four neurons at a time: each f64 formula
+ * runs in f64x2 lanes and is rounded to f32 once, as the scalar loop for the last columns, so the
+ * bits are those of backend-js.
+ */
 export function lifStep(
   current: usize,
   v: usize,
@@ -540,10 +665,39 @@ export function lifStep(
   adaptation: f64,
   minimum: f64,
 ): void {
+  const vl = f64x2.splat(leak);
+  const vd = f64x2.splat(traceDecay);
+  const one = f32x4.splat(1);
+  const cols4 = cols & ~3;
   for (let i = 0; i < rows; i++) {
     const base = (<usize>(i * cols)) << 2;
-    let fired = 0;
-    for (let j = 0; j < cols; j++) {
+    let fired4 = i32x4.splat(0);
+    let j = 0;
+    for (; j < cols4; j += 4) {
+      const e = base + ((<usize>j) << 2);
+      const x = v128.load(v + e);
+      const c = v128.load(current + e);
+      const x0 = f64x2.promote_low_f32x4(x);
+      const x1 = promoteHigh(x);
+      const vn = demote4(
+        f64x2.add(x0, f64x2.mul(vl, f64x2.sub(f64x2.promote_low_f32x4(c), x0))),
+        f64x2.add(x1, f64x2.mul(vl, f64x2.sub(promoteHigh(c), x1))),
+      );
+      const fire = f32x4.gt(vn, v128.load(threshold + e));
+      const z = v128.load(trace + e);
+      const decayed = demote4(f64x2.mul(f64x2.promote_low_f32x4(z), vd), f64x2.mul(promoteHigh(z), vd));
+      v128.store(v + e, v128.andnot(vn, fire));
+      v128.store(trace + e, v128.bitselect(one, decayed, fire));
+      v128.store(spikes + e, v128.and(one, fire));
+      fired4 = i32x4.sub(fired4, fire); // a firing lane is −1
+      if (counts !== 0) {
+        const n = v128.load(counts + e);
+        v128.store(counts + e, v128.bitselect(f32x4.add(n, one), n, fire));
+      }
+    }
+    let fired = i32x4.extract_lane(fired4, 0) + i32x4.extract_lane(fired4, 1);
+    fired += i32x4.extract_lane(fired4, 2) + i32x4.extract_lane(fired4, 3);
+    for (; j < cols; j++) {
       const e = base + ((<usize>j) << 2);
       const v0 = <f64>load<f32>(v + e);
       const vn = <f32>(v0 + leak * (<f64>load<f32>(current + e) - v0));
@@ -561,7 +715,17 @@ export function lifStep(
     }
     if (adaptation !== 0) {
       const shift = adaptation * <f64>(fired - 1);
-      for (let j = 0; j < cols; j++) {
+      const vs = f64x2.splat(shift);
+      const vm = f64x2.splat(minimum);
+      j = 0;
+      for (; j < cols4; j += 4) {
+        const e = base + ((<usize>j) << 2);
+        const t = v128.load(threshold + e);
+        const lo = f64x2.max(f64x2.add(f64x2.promote_low_f32x4(t), vs), vm);
+        const hi = f64x2.max(f64x2.add(promoteHigh(t), vs), vm);
+        v128.store(threshold + e, demote4(lo, hi));
+      }
+      for (; j < cols; j++) {
         const e = base + ((<usize>j) << 2);
         store<f32>(threshold + e, <f32>max(<f64>load<f32>(threshold + e) + shift, minimum));
       }
@@ -569,6 +733,17 @@ export function lifStep(
   }
 }
 
+/** Two float32 at `at` as float64 lanes. */
+function load2(at: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(at));
+}
+
+/** Two float64 lanes rounded to float32 at `at`. */
+function store2(at: usize, x: v128): void {
+  v128.store64_lane(at, f32x4.demote_f64x2_zero(x), 0);
+}
+
+/** Adam, two elements at a time in f64x2: the scalar formulas below, lane by lane, so the same bits. */
 export function adamStep(
   param: usize,
   grad: usize,
@@ -583,7 +758,28 @@ export function adamStep(
   c2: f64,
   clip: f64,
 ): void {
-  for (let k = 0; k < count; k++) {
+  const b1 = f64x2.splat(beta1);
+  const b2 = f64x2.splat(beta2);
+  const d1 = f64x2.splat(1 - beta1);
+  const d2 = f64x2.splat(1 - beta2);
+  const vlr = f64x2.splat(lr);
+  const vc1 = f64x2.splat(c1);
+  const vc2 = f64x2.splat(c2);
+  const eps = f64x2.splat(epsilon);
+  const hi = f64x2.splat(clip);
+  const lo = f64x2.splat(-clip);
+  let k = 0;
+  for (; k + 2 <= count; k += 2) {
+    const e = (<usize>k) << 2;
+    const g = load2(grad + e);
+    const mk = f64x2.add(f64x2.mul(b1, load2(m + e)), f64x2.mul(d1, g));
+    const vk = f64x2.add(f64x2.mul(b2, load2(v + e)), f64x2.mul(f64x2.mul(d2, g), g));
+    store2(m + e, mk);
+    store2(v + e, vk);
+    const step = f64x2.div(f64x2.mul(f64x2.mul(vlr, mk), vc1), f64x2.add(f64x2.sqrt(f64x2.mul(vk, vc2)), eps));
+    store2(param + e, f64x2.min(f64x2.max(f64x2.sub(load2(param + e), step), lo), hi));
+  }
+  for (; k < count; k++) {
     const e = (<usize>k) << 2;
     const g = <f64>load<f32>(grad + e);
     const mk = beta1 * <f64>load<f32>(m + e) + (1 - beta1) * g;

@@ -31,7 +31,7 @@ export const capabilities: BackendCapabilities = Object.freeze({
 
 /** Where the workers' control words start (the module's static data ends below). */
 export const CONTROL_BASE = 8192;
-/** One gemm descriptor (13 int32/float32 fields) per thread, 64 bytes apart, from byte 12288. */
+/** One gemm descriptor (15 int32/float32 fields) per thread, 64 bytes apart, from byte 12288. */
 export const descriptor = (thread: number) => 12288 + 64 * thread;
 /** Threads supported: the descriptors must fit below the arena. */
 export const MAX_THREADS = 64;
@@ -49,6 +49,11 @@ const MC = 128;
 const PARALLEL_WORK = 1 << 21;
 /** A binary a with at most this fraction of ones takes the event-driven gemm (sum the rows of b it selects). */
 const SPIKE_DENSITY = 0.2;
+/**
+ * When such a gemm's b has at most this fraction of nonzeros, each selected row of b adds only its
+ * nonzeros (a scalar scatter) instead of being added whole (f32x4 over every column).
+ */
+const SCATTER_DENSITY = 1 / 32;
 /** Bytes of W that outerUpdate streams through the memory at a time (L2-resident). */
 const OUTER_BLOCK_BYTES = 128 * 1024;
 
@@ -59,6 +64,7 @@ export class WasmBackend implements Backend {
   readonly capabilities = capabilities;
   private disposed = false;
   private spikeGemms = 0;
+  private scatterGemms = 0;
   private top = ARENA_BASE;
   private f32!: Float32Array;
   private f64!: Float64Array;
@@ -81,7 +87,7 @@ export class WasmBackend implements Backend {
     if (kernels.heapBase() > CONTROL_BASE) {
       throw new BackendError(`wasm: the module's static data (${kernels.heapBase()} bytes) overlaps the control words`);
     }
-    this.scratchBytes = kernels.gemmScratchBytes();
+    this.scratchBytes = Math.max(kernels.gemmScratchBytes(), kernels.spikeScratchBytes());
     this.refresh();
   }
 
@@ -95,9 +101,14 @@ export class WasmBackend implements Backend {
     return this.pool?.workerChunks ?? 0;
   }
 
-  /** Gemms so far that took the event-driven path (a binary, sparse a). */
+  /** Gemms so far that took the event-driven path (a binary, sparse op(a); b not transposed). */
   get eventDrivenGemms(): number {
     return this.spikeGemms;
+  }
+
+  /** Event-driven gemms so far whose b was sparse too (each selected row's nonzeros scattered). */
+  get scatteredGemms(): number {
+    return this.scatterGemms;
   }
 
   /** Bytes of memory the kernels use now (it grows on demand, never shrinks). */
@@ -170,24 +181,23 @@ export class WasmBackend implements Backend {
     const threads = pool ? this.threads : 1;
     const scratch: number[] = [];
     for (let t = 0; t < threads; t++) scratch.push(this.alloc(this.scratchBytes));
-    const ones = this.alloc(4 * k);
+    const offsets = this.alloc(4 * (m + 1));
+    const idx = this.alloc(4 * Math.floor(SPIKE_DENSITY * aSize));
+    const bOffsets = this.alloc(4 * (k + 1));
+    const bIdx = this.alloc(4 * Math.floor(SCATTER_DENSITY * bSize));
     this.commit();
     this.put(a.data, pa, aSize);
     this.put(b.data, pb, bSize);
     if (beta !== 0) this.put(out.data, pc, m * n);
-    if (!transA && !transB && k > 0 && this.isSpikes(pa, aSize)) {
-      this.kernels.spikeGemm(pa, pb, pc, ones, m, n, k, alpha, beta);
-      this.spikeGemms++;
-      this.get(pc, out.data, m * n);
-      return;
-    }
+    const ones = !transB && k > 0 ? this.spikes(pa, aSize) : -1;
+    const scatter = ones >= 0 && this.kernels.countNonzeros(pb, bSize, Math.floor(SCATTER_DENSITY * bSize)) >= 0;
     pool?.close();
+    // The descriptor of each thread, read by the kernels (see assembly/kernels.ts).
     for (let t = 0; t < threads; t++) {
-      // The descriptor read by gemmRows and packPanels (see assembly/kernels.ts).
       const i = descriptor(t) >>> 2;
       const i32 = this.i32;
-      i32[i] = pa;
-      i32[i + 1] = transA ? 1 : a.cols;
+      i32[i] = ones >= 0 ? offsets : pa;
+      i32[i + 1] = ones >= 0 ? idx : transA ? 1 : a.cols;
       i32[i + 2] = transA ? a.cols : 1;
       i32[i + 3] = packed;
       i32[i + 4] = pc;
@@ -199,9 +209,24 @@ export class WasmBackend implements Backend {
       i32[i + 10] = scratch[t] as number;
       this.f32[i + 11] = alpha;
       this.f32[i + 12] = beta;
+      i32[i + 13] = scatter ? bOffsets : 0;
+      i32[i + 14] = bIdx;
     }
     const desc = descriptor(0);
-    if (pool) {
+    if (ones >= 0) {
+      // Event-driven: each row of out sums the rows of b selected by the ones of op(a)'s row.
+      this.kernels.spikeIndex(pa, a.rows, a.cols, transA, offsets, idx);
+      if (scatter) {
+        this.kernels.spikeIndex(pb, k, n, false, bOffsets, bIdx);
+        this.scatterGemms++;
+      }
+      if (pool && ones * n >= PARALLEL_WORK) {
+        pool.run(JobKind.Spike, desc, m, Math.max(1, Math.ceil(m / (4 * threads))));
+      } else {
+        this.kernels.spikeRows(desc, 0, m);
+      }
+      this.spikeGemms++;
+    } else if (pool) {
       // Chunks small enough that a thread the OS runs late leaves little for the others to wait on.
       pool.run(JobKind.Pack, desc, panels, Math.max(1, Math.ceil(panels / (4 * threads))));
       pool.run(JobKind.Gemm, desc, m, Math.min(MC, Math.max(MR, Math.ceil(m / (4 * threads) / MR) * MR)));
@@ -212,10 +237,13 @@ export class WasmBackend implements Backend {
     this.get(pc, out.data, m * n);
   }
 
-  /** Whether the `count` floats at `at` are spikes (0 or 1) sparse enough for the event-driven gemm. */
-  private isSpikes(at: number, count: number): boolean {
+  /**
+   * The number of ones among the `count` floats at `at` when they are spikes (0 or 1) sparse enough
+   * for the event-driven gemm, otherwise −1.
+   */
+  private spikes(at: number, count: number): number {
     const ones = this.kernels.countOnes(at, count);
-    return ones >= 0 && ones <= SPIKE_DENSITY * count;
+    return ones >= 0 && ones <= SPIKE_DENSITY * count ? ones : -1;
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {

@@ -11,17 +11,10 @@ export interface Kernels {
   packPanels(desc: number, q0: number, q1: number): void;
   gemmRows(desc: number, row0: number, row1: number): void;
   countOnes(a: number, count: number): number;
-  spikeGemm(
-    a: number,
-    b: number,
-    c: number,
-    acc: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    beta: number,
-  ): void;
+  countNonzeros(x: number, count: number, limit: number): number;
+  spikeIndex(a: number, rows: number, cols: number, byColumn: boolean, offsets: number, idx: number): void;
+  spikeScratchBytes(): number;
+  spikeRows(desc: number, row0: number, row1: number): void;
   rowSumSquares(x: number, rows: number, cols: number, out: number): void;
   scaleRows(x: number, rows: number, cols: number, scales: number, out: number): void;
   rowCrossEntropy(x: number, rows: number, cols: number, targets: number, out: number): void;

@@ -35,6 +35,8 @@ export const JobKind = {
   Pack: 0,
   /** gemmRows(desc, row0, row1) */
   Gemm: 1,
+  /** spikeRows(desc, row0, row1) */
+  Spike: 2,
 } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
@@ -42,6 +44,7 @@ export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 export interface JobKernels {
   packPanels(desc: number, start: number, end: number): void;
   gemmRows(desc: number, start: number, end: number): void;
+  spikeRows(desc: number, start: number, end: number): void;
 }
 
 /** The worker's program, evaluated as a CommonJS script (so it needs no file of its own). */
@@ -50,7 +53,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const { module, memory, control, desc } = workerData;
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
 const ctl = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
-const run = [exports.packPanels, exports.gemmRows];
+const run = [exports.packPanels, exports.gemmRows, exports.spikeRows];
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
@@ -119,14 +122,17 @@ export class WorkerPool {
   private readonly ctl: Int32Array;
   private seq = 0;
   private disposed = false;
+  /** The kernel of each JobKind. */
+  private readonly jobs: readonly JobKernels['gemmRows'][];
 
   private constructor(
     private readonly workers: readonly NodeWorker[],
     memory: WebAssembly.Memory,
     control: number,
-    private readonly kernels: JobKernels,
+    kernels: JobKernels,
   ) {
     this.ctl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+    this.jobs = [kernels.packPanels, kernels.gemmRows, kernels.spikeRows];
   }
 
   /**
@@ -214,7 +220,7 @@ export class WorkerPool {
     Atomics.store(ctl, COUNTER, job << 16);
     Atomics.store(ctl, SEQ, Atomics.load(ctl, SEQ) + 1);
     Atomics.notify(ctl, SEQ);
-    const kernel = kind === JobKind.Pack ? this.kernels.packPanels : this.kernels.gemmRows;
+    const kernel = this.jobs[kind] as JobKernels['gemmRows'];
     for (;;) {
       const cur = Atomics.load(ctl, COUNTER);
       if ((cur & 0xffff) >= chunks) break;
