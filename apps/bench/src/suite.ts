@@ -40,10 +40,10 @@ export interface Row {
   readonly arrayBuffersGrowthBytes?: number;
   readonly gcDuringCalls?: number;
   readonly allocatedBytesPerCall?: number;
-  /** The fastest peer at this op and shape, and this row's time relative to it. */
   /** csdp_step: one plain copy of W timed side by side with the step, and the step's time relative to it. */
   readonly copyMs?: number;
   readonly ratioToCopy?: number;
+  /** The fastest peer at this op and shape, and this row's time relative to it. */
   readonly fastestPeer?: string;
   readonly ratioToFastestPeer?: number;
   readonly unavailable?: string;
