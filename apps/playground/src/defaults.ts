@@ -1,6 +1,6 @@
 /**
  * The demo's training settings, shared by `pnpm demo` and the web page (browser-safe): chosen to
- * finish in about a minute on 2 CPU cores with the js backend, and to beat the raw-pixel probe
+ * finish well within a minute on 2 CPU cores (about 10 s on wasm, 30 s on js), and to beat the raw-pixel probe
  * (see the README).
  */
 export interface TrainingDefaults {
