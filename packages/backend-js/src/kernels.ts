@@ -67,11 +67,9 @@ export class JsBackend implements Backend {
     p.transB = transB;
     p.alpha = alpha;
     p.beta = beta;
-    if (this.eventDriven && !transB) {
-      if (eventGemm(s, p)) return;
-      if (transA && sparseOuterGemm(s, p)) return;
-    }
-    denseGemm(s, p);
+    if (!(this.eventDriven && !transB && (eventGemm(s, p) || (transA && sparseOuterGemm(s, p))))) denseGemm(s, p);
+    // The reused description must not keep the caller's matrices alive after the call.
+    p.a = p.b = p.out = NO_MATRIX;
   }
 
   rowSumSquares(x: Matrix, out: Float64Array): void {

@@ -62,7 +62,7 @@ for (;;) {
   if (seq === seen) continue;
   seen = seq;
   if (Atomics.load(ctl, ${STOP}) !== 0) break;
-  const job = seq % ${JOBS};
+  const job = seq; // the job id the caller stored in SEQ (1 … JOBS − 1)
   const kernel = run[Atomics.load(ctl, ${KIND})];
   const chunks = Atomics.load(ctl, ${CHUNKS});
   const size = Atomics.load(ctl, ${CHUNK_SIZE});
@@ -207,9 +207,13 @@ export class WorkerPool {
    * Runs `kind` on [0, end) in chunks of `size` on this thread (descriptor `desc`) and the workers,
    * and returns when every chunk is finished.
    */
-  run(kind: JobKind, desc: number, end: number, size: number): void {
+  run(kind: JobKind, desc: number, end: number, chunkSize: number): void {
     const ctl = this.ctl;
+    // The chunk index lives in COUNTER's low 16 bits: larger chunks (multiples of the asked size)
+    // keep the count below 2¹⁶.
+    const size = chunkSize * Math.max(1, Math.ceil(Math.ceil(end / chunkSize) / 0xffff));
     const chunks = Math.ceil(end / size);
+    // Job ids cycle through 1 … JOBS − 1; a worker reads the id from SEQ itself.
     this.seq = (this.seq % (JOBS - 1)) + 1;
     const job = this.seq;
     Atomics.store(ctl, KIND, kind);
@@ -218,21 +222,30 @@ export class WorkerPool {
     Atomics.store(ctl, END, end);
     Atomics.store(ctl, FINISHED, 0);
     Atomics.store(ctl, COUNTER, job << 16);
-    Atomics.store(ctl, SEQ, Atomics.load(ctl, SEQ) + 1);
+    Atomics.store(ctl, SEQ, job);
     Atomics.notify(ctl, SEQ);
     const kernel = this.jobs[kind] as JobKernels['gemmRows'];
+    let failure: unknown;
     for (;;) {
       const cur = Atomics.load(ctl, COUNTER);
       if ((cur & 0xffff) >= chunks) break;
       if (Atomics.compareExchange(ctl, COUNTER, cur, cur + 1) !== cur) continue;
       const start = (cur & 0xffff) * size;
-      kernel(desc, start, Math.min(end, start + size));
+      // A chunk that throws still counts as finished, so the wait below ends only when no worker
+      // is writing into this job's memory any more.
+      try {
+        kernel(desc, start, Math.min(end, start + size));
+      } catch (error) {
+        failure ??= error;
+      }
       Atomics.add(ctl, FINISHED, 1);
     }
     for (let done = Atomics.load(ctl, FINISHED); done < chunks; done = Atomics.load(ctl, FINISHED)) {
       Atomics.wait(ctl, FINISHED, done);
     }
-    if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new BackendError('wasm: a kernel failed on a worker thread');
+    const workerFailed = Atomics.exchange(ctl, FAILED, 0) !== 0;
+    if (failure !== undefined) throw failure;
+    if (workerFailed) throw new BackendError('wasm: a kernel failed on a worker thread');
   }
 
   /** Stops and terminates every worker. */

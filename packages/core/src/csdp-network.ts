@@ -449,7 +449,7 @@ export class CSDPNetwork {
     if (!previous || previous.rows !== current.rows) return;
     const n = current.cols;
     const lateral = this.ws.matrix(`lateral${l}`, n, n);
-    if (lateral.data[1] !== this.lateralInhibition) {
+    if (lateral.data[1] !== Math.fround(this.lateralInhibition)) {
       lateral.data.fill(this.lateralInhibition);
       for (let i = 0; i < n; i++) lateral.data[i * n + i] = 0;
     }
