@@ -129,7 +129,7 @@ export function prepareOwn(c: BenchCase, backend: Backend): Prepared | undefined
       };
     }
     case 'copy':
-      return undefined; // not a backend kernel: measured once, as plain memory (see runCopy)
+      return undefined; // not a backend kernel: measured once, as plain memory (see prepareCopy)
     case 'csdp_network_step': {
       const [, inputs, hidden] = c.shape;
       const make = () => new CSDPNetwork({ inputSize: inputs, hidden: [hidden], steps: 1, seed: c.seed, backend });

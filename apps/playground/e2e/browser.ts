@@ -40,6 +40,9 @@ export async function serveBuiltPage(): Promise<BuiltPage> {
       viewport: { width: 1280, height: 900 },
       args: [...CHROMIUM_ARGS],
     });
+    // Waits without their own timeout (e.g. the first batch, which compiles gpu.js's shaders on
+    // SwiftShader) get a budget that holds on a loaded 2-core machine, not Playwright's 30 s.
+    context.setDefaultTimeout(120_000);
     return {
       url,
       context,

@@ -14,8 +14,6 @@ import {
 import { probeAccuracy } from './evaluate.js';
 import { type MnistSplit, mnistSplit } from './mnist.js';
 
-export { probeAccuracy };
-
 export interface LearnOptions {
   /** Passes of unsupervised CSDP training over the training split. */
   epochs: number;

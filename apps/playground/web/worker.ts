@@ -7,7 +7,6 @@ import {
   type Backend,
   type CSDPBatchStats,
   CSDPNetwork,
-  getBackend,
   integerInRange,
   type Matrix,
   Random,
@@ -95,11 +94,16 @@ function reshuffle(s: Session): void {
   });
 }
 
+/** The newest `init` request: an older one still loading when a newer arrives is dropped. */
+let latestInit = -1;
+
 async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   session = undefined;
-  await chooseBackend(message.backend);
-  // The backend that really runs; the network and the probes are pinned to it.
-  const backend = getBackend();
+  latestInit = message.session;
+  // The backend that really runs (this request's, even if a later request activates another one);
+  // the network and the probes are pinned to it.
+  const backend = await chooseBackend(message.backend);
+  if (message.session !== latestInit) return;
   const { config } = message;
   const split = splitDigits(decodeDigits(message.bytes, message.lengths), {
     seed: config.seed,

@@ -11,11 +11,12 @@ import {
   type Matrix,
   Random,
   SpikeContrastiveLoss,
+  zeros,
 } from '@contraspike/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gemmOracle, outerUpdateOracle, rowNormalizeBackwardOracle } from './oracle.js';
 import { randomMatrix } from './suite.js';
-import { maxAbs, type Tolerance, toleranceFor } from './tolerance.js';
+import { compareArrays, maxAbs, type Tolerance, toleranceFor } from './tolerance.js';
 
 /** Options of {@link crossCheck}. */
 export interface CrossCheckOptions<Options> {
@@ -43,17 +44,9 @@ const SHAPES: ReadonlyArray<readonly [number, number]> = [
 ];
 
 const copy = (m: Matrix): Matrix => ({ rows: m.rows, cols: m.cols, data: m.data.slice() });
-const zeros = (rows: number, cols: number): Matrix => ({ rows, cols, data: new Float32Array(rows * cols) });
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, scale: number, what: string) {
-  expect(actual.length, what).toBe(expected.length);
-  for (let k = 0; k < expected.length; k++) {
-    const a = actual[k] as number;
-    const e = expected[k] as number;
-    const ok = Math.abs(a - e) <= tol.atol * scale + tol.rtol * Math.abs(e);
-    if (!ok)
-      expect.fail(`${what}: element ${k}: got ${a}, reference ${e} (rtol ${tol.rtol}, atol ${tol.atol}·${scale})`);
-  }
+  expect(compareArrays(actual, expected, tol, scale), what).toBeUndefined();
 }
 
 export function crossCheck<Options>(provider: BackendProvider<Options>, options: CrossCheckOptions<Options>): void {
