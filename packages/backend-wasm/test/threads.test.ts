@@ -7,7 +7,7 @@ import { wasmBackend } from '../src/index.js';
 
 describe('wasm worker threads over many jobs', () => {
   it('keep helping after more jobs than there are job ids (32,766), with the right results', async () => {
-    const backend = await wasmBackend.create({ threads: 2 }, { auto: false });
+    const backend = await wasmBackend.create({ threads: 2 });
     try {
       // 128³ multiply-adds is the smallest product that runs on the threads: two jobs (pack, gemm).
       const n = 128;
