@@ -91,7 +91,11 @@ export class LIFLayer {
     return this.state;
   }
 
-  /** Starts a new presentation of `batch` samples: potentials, traces and counts to 0, thresholds to base. */
+  /**
+   * Starts a new presentation of `batch` samples: potentials, traces and counts to 0, thresholds to
+   * base. The state's matrices are the layer's own, reused from presentation to presentation (for
+   * any batch size): copy what you want to keep from `current` or `counts()` before the next reset.
+   */
   reset(batch: number): Required<LifState> {
     const n = this.size;
     if (!this.state || this.state.v.rows !== batch) {

@@ -4,11 +4,20 @@
  */
 import type { Matrix } from './backend.js';
 
+type Typed = Float32Array | Float64Array | Int32Array;
+
+/** A key's memory (grown, never shrunk) and the last array handed out on it. */
+interface Slot<T extends Typed> {
+  memory: T;
+  view: T;
+}
+
 export class Workspace {
-  /** Per key: the memory (grown, never shrunk) and the last matrix handed out on it. */
-  private readonly matrices = new Map<string, { memory: Float32Array; view: Matrix }>();
-  private readonly vectors = new Map<string, Float64Array>();
-  private readonly intVectors = new Map<string, Int32Array>();
+  /** The last Matrix handed out per key (its data comes from {@link matrixMemory}). */
+  private readonly matrices = new Map<string, Matrix>();
+  private readonly matrixMemory = new Map<string, Slot<Float32Array>>();
+  private readonly vectors = new Map<string, Slot<Float64Array>>();
+  private readonly intVectors = new Map<string, Slot<Int32Array>>();
 
   /**
    * A `rows × cols` matrix for `key`; its contents are whatever the last user left. The same shape
@@ -16,12 +25,10 @@ export class Workspace {
    * batch), so alternating shapes allocate no new buffers.
    */
   matrix(key: string, rows: number, cols: number): Matrix {
-    const entry = this.matrices.get(key);
-    if (entry && entry.view.rows === rows && entry.view.cols === cols) return entry.view;
-    const size = rows * cols;
-    const memory = entry && entry.memory.length >= size ? entry.memory : new Float32Array(size);
-    const view: Matrix = { rows, cols, data: memory.length === size ? memory : memory.subarray(0, size) };
-    this.matrices.set(key, { memory, view });
+    const last = this.matrices.get(key);
+    if (last && last.rows === rows && last.cols === cols) return last;
+    const view: Matrix = { rows, cols, data: reuse(this.matrixMemory, key, rows * cols, (n) => new Float32Array(n)) };
+    this.matrices.set(key, view);
     return view;
   }
 
@@ -32,12 +39,12 @@ export class Workspace {
     return m;
   }
 
-  /** A Float64 vector of `length` for `key`. */
+  /** A Float64 vector of `length` for `key`, reusing the key's memory like {@link matrix}. */
   vector(key: string, length: number): Float64Array {
     return reuse(this.vectors, key, length, (n) => new Float64Array(n));
   }
 
-  /** An Int32 vector of `length` for `key`. */
+  /** An Int32 vector of `length` for `key`, reusing the key's memory like {@link matrix}. */
   ints(key: string, length: number): Int32Array {
     return reuse(this.intVectors, key, length, (n) => new Int32Array(n));
   }
@@ -45,21 +52,22 @@ export class Workspace {
   /** Forgets every buffer. */
   clear(): void {
     this.matrices.clear();
+    this.matrixMemory.clear();
     this.vectors.clear();
     this.intVectors.clear();
   }
 }
 
-/** The array stored under `key` when it has `length` entries; otherwise a new one, stored. */
-function reuse<T extends { length: number }>(
-  store: Map<string, T>,
-  key: string,
-  length: number,
-  create: (length: number) => T,
-): T {
-  const existing = store.get(key);
-  if (existing && existing.length === length) return existing;
-  const fresh = create(length);
-  store.set(key, fresh);
-  return fresh;
+/**
+ * `length` entries of the memory stored under `key` (contents: whatever the last user left): the
+ * same array for the same length, a view of the same memory for a shorter one, new memory only
+ * for a longer one.
+ */
+function reuse<T extends Typed>(store: Map<string, Slot<T>>, key: string, length: number, create: (n: number) => T): T {
+  const slot = store.get(key);
+  if (slot && slot.view.length === length) return slot.view;
+  const memory = slot && slot.memory.length >= length ? slot.memory : create(length);
+  const view = memory.length === length ? memory : (memory.subarray(0, length) as T);
+  store.set(key, { memory, view });
+  return view;
 }

@@ -119,4 +119,20 @@ describe('Workspace', () => {
     expect(larger.data.length).toBe(15);
     expect(ws.matrix('y', 2, 3).data.buffer).not.toBe(small.data.buffer);
   });
+
+  it('reuses vectors the same way (a ragged last batch allocates nothing)', () => {
+    const ws = new Workspace();
+    for (const make of [(n: number) => ws.vector('v', n), (n: number) => ws.ints('i', n)]) {
+      const full = make(8);
+      expect(make(8)).toBe(full);
+      const ragged = make(3);
+      expect(ragged.buffer).toBe(full.buffer);
+      expect(ragged.length).toBe(3);
+      expect(make(3)).toBe(ragged);
+      expect(make(8).buffer).toBe(full.buffer);
+      const larger = make(9);
+      expect(larger.buffer).not.toBe(full.buffer);
+      expect(larger.length).toBe(9);
+    }
+  });
 });
